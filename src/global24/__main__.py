@@ -1,0 +1,3 @@
+from global24.cli import app
+
+app()
