@@ -50,7 +50,7 @@ TABLE: tuple[Setting, ...] = (
         "Hosts, IPs or CIDR ranges that may be fetched although private or loopback (SSRF guard allow-list).",
     ),
     # normalize / dedup
-    Setting("dedup_threshold", float, 0.7, "MinHash Jaccard estimate above which two items are near-duplicates."),
+    Setting("dedup_threshold", float, 0.6, "MinHash Jaccard estimate above which two items are near-duplicates."),
     Setting("dedup_window_hours", float, 96.0, "How far back near-duplicate search looks."),
     # clustering
     Setting("cluster_backend", str, "tfidf", "Text vectors for clustering: tfidf (default) or minilm (extra)."),

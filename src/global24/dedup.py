@@ -1,0 +1,135 @@
+"""Dedup: exact duplicates by content hash, near-duplicates (syndicated copies) by MinHash LSH.
+
+A duplicate is never thrown away: it keeps its own record (and so its
+source's credit) and points at the first copy seen through ``duplicate_of``.
+Clustering counts it as corroboration, heat as one source, the writer cites
+every outlet that carried it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from datasketch import MinHash, MinHashLSH
+
+from global24.models import Item
+from global24.normalize import content_hash
+
+NUM_PERM = 64
+SHINGLE = 3
+MIN_WORDS = 25  # shorter texts (posts) are matched on exact content only
+MAX_WORDS = 1500
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str) -> list[bytes]:
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    return [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
+
+
+@dataclass
+class _Entry:
+    root: str  # id of the first copy of this text
+    when: datetime
+
+
+class Deduplicator:
+    """Remembers recent items and tells, for a new one, which earlier item it copies."""
+
+    def __init__(
+        self,
+        threshold: float = 0.6,
+        window: timedelta = timedelta(hours=96),
+        find_by_hash: Callable[[str], Item | None] | None = None,
+        max_entries: int = 400_000,
+    ) -> None:
+        self.threshold = threshold
+        self.window = window
+        self.find_by_hash = find_by_hash
+        self.max_entries = max_entries
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._hashes: dict[str, str] = {}  # content hash -> root id
+        self._minhashes: dict[str, MinHash] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _root(self, item_id: str) -> str:
+        e = self._entries.get(item_id)
+        return e.root if e else item_id
+
+    def check(self, item: Item) -> Item:
+        """The item with content_hash and duplicate_of set (it is remembered for later items)."""
+        h = item.content_hash or content_hash(item.title, item.text)
+        dup: str | None = None
+        if h in self._hashes and self._hashes[h] != item.id:
+            dup = self._hashes[h]
+        elif h not in self._hashes and self.find_by_hash is not None:
+            earlier = self.find_by_hash(h)
+            if earlier is not None and earlier.id != item.id:
+                dup = earlier.duplicate_of or earlier.id
+        mh = None
+        words = _WORD.findall(item.text or "")
+        if len(words) >= MIN_WORDS:
+            mh = MinHash(num_perm=NUM_PERM)
+            mh.update_batch(shingles(item.text))
+            if dup is None:
+                dup = self._best_match(item.id, mh)
+        if dup is not None:
+            dup = self._root(dup)
+        self._remember(item.id, h, mh, dup, item.when)
+        return replace(item, content_hash=h, duplicate_of=dup)
+
+    def _best_match(self, item_id: str, mh: MinHash) -> str | None:
+        best, best_j = None, self.threshold
+        for cand in self._lsh.query(mh):
+            if cand == item_id or cand not in self._minhashes:
+                continue
+            j = mh.jaccard(self._minhashes[cand])
+            if j >= best_j:
+                best, best_j = cand, j
+        return best
+
+    def _remember(self, item_id: str, h: str, mh: MinHash | None, dup: str | None, when: datetime) -> None:
+        if item_id in self._entries:
+            return
+        self._entries[item_id] = _Entry(root=dup or item_id, when=when)
+        self._hashes.setdefault(h, dup or item_id)
+        if mh is not None:
+            self._minhashes[item_id] = mh
+            self._lsh.insert(item_id, mh)
+        while len(self._entries) > self.max_entries:
+            self._forget(next(iter(self._entries)))
+
+    def _forget(self, item_id: str) -> None:
+        self._entries.pop(item_id, None)
+        if self._minhashes.pop(item_id, None) is not None:
+            self._lsh.remove(item_id)
+
+    def expire(self, now: datetime) -> int:
+        """Forget items older than the window (their hashes stay findable through the store)."""
+        cutoff = now - self.window
+        old = [k for k, e in self._entries.items() if e.when < cutoff]
+        for k in old:
+            self._forget(k)
+        if old:
+            live_roots = {e.root for e in self._entries.values()}
+            self._hashes = {h: r for h, r in self._hashes.items() if r in live_roots}
+        return len(old)
+
+    def warm(self, items: Iterable[Item]) -> None:
+        """Re-learn recent items (in arrival order) after a restart."""
+        for it in items:
+            if it.id in self._entries:
+                continue
+            h = it.content_hash or content_hash(it.title, it.text)
+            mh = None
+            if len(_WORD.findall(it.text or "")) >= MIN_WORDS:
+                mh = MinHash(num_perm=NUM_PERM)
+                mh.update_batch(shingles(it.text))
+            self._remember(it.id, h, mh, it.duplicate_of, it.when)

@@ -1,0 +1,184 @@
+"""Normalize: canonical URLs, mojibake repair, sanitized HTML, plain text, language, UTC times.
+
+Parsers hand over items as the source gave them; this stage makes them
+comparable. It never raises on bad input: a field it cannot repair is left as
+it was and the problem is noted on ``item.error``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import courlan
+import ftfy
+import nh3
+import py3langid
+
+from global24.models import Image, Item, utcnow
+
+MAX_TEXT_CHARS = 200_000
+MAX_HTML_CHARS = 400_000
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "time", "tr", "u", "ul",
+}  # fmt: skip
+_ALLOWED_ATTRS = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}, "time": {"datetime"}}
+
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_NL = re.compile(r"\n{3,}")
+_BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|blockquote|figure|figcaption|tr|section|article)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_SCRIPT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+
+# Languages whose script alone decides, before the statistical model is asked.
+_SCRIPTS = (
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),
+    (re.compile(r"[\uac00-\ud7af]"), "ko"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+)
+_LATEST_SANE = timedelta(hours=2)
+_EARLIEST_SANE = datetime(1995, 1, 1, tzinfo=UTC)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """A URL with tracking parameters, default ports and fragments removed; None if not http(s)."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        clean = courlan.normalize_url(url, strict=True)
+    except (ValueError, TypeError):
+        return None
+    return clean.split("#", 1)[0] or None
+
+
+def fix_text(s: str | None, limit: int = MAX_TEXT_CHARS) -> str | None:
+    """Repair mojibake (ftfy), unescape stray entities, fold white space."""
+    if s is None:
+        return None
+    s = s[:limit]
+    try:
+        s = ftfy.fix_text(s, normalization="NFC", uncurl_quotes=False)
+    except Exception:  # ftfy is robust, but a hostile string must not stop the stage
+        pass
+    if "&" in s:
+        s = htmllib.unescape(s)
+    lines = [_WS.sub(" ", line).strip() for line in s.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return _NL.sub("\n\n", "\n".join(lines)).strip()
+
+
+def sanitize_html(raw: str | None) -> str | None:
+    """Only safe tags and attributes, only http(s)/mailto links; None when nothing is left."""
+    if not raw:
+        return None
+    cleaned = nh3.clean(
+        raw[:MAX_HTML_CHARS],
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRS,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+        clean_content_tags={"script", "style"},
+    )
+    return cleaned.strip() or None
+
+
+def html_to_text(raw: str) -> str:
+    """Plain text of an HTML fragment, paragraphs kept as blank-line breaks."""
+    s = _SCRIPT.sub(" ", raw[:MAX_HTML_CHARS])
+    s = _BLOCK_END.sub("\n\n", s)
+    s = _TAG.sub(" ", s)
+    return fix_text(htmllib.unescape(s)) or ""
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when there is too little to tell."""
+    sample = text[:2000]
+    for pattern, lang in _SCRIPTS:
+        if len(pattern.findall(sample)) >= 3:
+            return lang
+    if len(re.findall(r"\w", sample)) < 12:
+        return None
+    lang, _score = py3langid.classify(sample)
+    return lang
+
+
+def utc(dt: datetime | None, now: datetime | None = None) -> datetime | None:
+    """A time in UTC; None for times before 1995 or more than two hours in the future."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    dt = dt.astimezone(UTC)
+    now = now or utcnow()
+    if dt < _EARLIEST_SANE or dt > now + _LATEST_SANE:
+        return None
+    return dt
+
+
+def content_hash(title: str | None, text: str) -> str:
+    """Hash of the words of title and text, case and punctuation folded: equal content, equal hash."""
+    words = re.findall(r"\w+", f"{title or ''} {text}".lower())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
+
+
+def normalize_item(item: Item, now: datetime | None = None) -> Item:
+    """The item made comparable: canonical URL and id, repaired text, sanitized HTML, language, UTC."""
+    problems: list[str] = []
+    url = canonical_url(item.url) or item.url
+    item_id = item.id
+    if url and url != item.url and item.id == Item.make_id(item.source_id, item.url):
+        item_id = Item.make_id(item.source_id, url)
+    html = sanitize_html(item.html)
+    text = fix_text(item.text) or ""
+    if not text and html:
+        text = html_to_text(html)
+    if not text and not item.title:
+        problems.append("no text")
+    title = fix_text(item.title, 1000) or None
+    if title and text and text.startswith(title) and len(text) > len(title) + 40:
+        text = text[len(title) :].lstrip(" \n:-–—")
+    published = utc(item.published_at, now)
+    if item.published_at is not None and published is None:
+        problems.append(f"implausible published time {item.published_at.isoformat()} ignored")
+    images = []
+    for img in item.images:
+        img_url = img.url.strip() if img.url else ""
+        if not img_url.lower().startswith(("http://", "https://")):
+            continue
+        images.append(
+            Image(
+                url=img_url,
+                caption=fix_text(img.caption, 2000) or None,
+                credit=fix_text(img.credit, 300) or None,
+                width=img.width,
+                height=img.height,
+            )
+        )
+    lang = (item.lang or "").split("-")[0].lower() or None
+    detected = detect_language(f"{title or ''}\n{text}")
+    if detected and (lang is None or (lang == "en" and detected in {"ja", "ko", "th"})):
+        lang = detected
+    error = "; ".join([p for p in [item.error, *problems] if p]) or None
+    return replace(
+        item,
+        id=item_id,
+        url=url,
+        title=title,
+        text=text,
+        html=html,
+        published_at=published,
+        author=fix_text(item.author, 300) or None,
+        images=images,
+        lang=lang,
+        source_name=fix_text(item.source_name, 300) or item.source_name,
+        content_hash=content_hash(title, text),
+        error=error,
+    )
