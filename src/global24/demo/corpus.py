@@ -113,9 +113,7 @@ class Corpus:
     def visible(self, now: datetime, outlet: str | None = None) -> list[CorpusItem]:
         """Items whose served time has come, oldest first (optionally of one outlet)."""
         return [
-            it
-            for it in self.items
-            if self.served_at(it) <= now and (outlet is None or it.outlet == outlet)
+            it for it in self.items if self.served_at(it) <= now and (outlet is None or it.outlet == outlet)
         ]
 
     def item(self, key: str) -> CorpusItem | None:
@@ -213,7 +211,9 @@ def _hashtags(text: str) -> list[str]:
     return list(seen)
 
 
-def _item(raw: dict[str, Any], story: CorpusStory, outlets: dict[str, Outlet], images_dir: Path) -> CorpusItem:
+def _item(
+    raw: dict[str, Any], story: CorpusStory, outlets: dict[str, Outlet], images_dir: Path
+) -> CorpusItem:
     """Build one item from its JSON object; raises ValueError with a readable message."""
     key = raw.get("key")
     if not isinstance(key, str) or not _KEY_RE.match(key):
@@ -230,7 +230,9 @@ def _item(raw: dict[str, Any], story: CorpusStory, outlets: dict[str, Outlet], i
         file = str(img.get("file", ""))
         if not file or "/" in file or not (images_dir / file).is_file():
             raise ValueError(f"image {file!r} not found in {images_dir.name}/")
-        images.append(CorpusImage(file=file, caption=str(img.get("caption", "")), credit=str(img.get("credit", ""))))
+        images.append(
+            CorpusImage(file=file, caption=str(img.get("caption", "")), credit=str(img.get("credit", "")))
+        )
     if outlet.channel in SOCIAL_CHANNELS:
         kind = "post"
     elif outlet.channel == "jsonl":
@@ -311,7 +313,9 @@ def load_corpus(
     anchor = start + lead
     latest = items[-1].published if items else anchor
     shift = timedelta(seconds=round((anchor - latest).total_seconds()))
-    return Corpus(outlets=outlets, stories=stories, items=items, problems=problems, anchor=anchor, shift=shift)
+    return Corpus(
+        outlets=outlets, stories=stories, items=items, problems=problems, anchor=anchor, shift=shift
+    )
 
 
 def check_corpus(corpus: Corpus) -> CorpusReport:

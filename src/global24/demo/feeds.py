@@ -76,7 +76,7 @@ def rss(site: Site, outlet: Outlet) -> str:
             size = image_size(img.file)
             out.append(
                 f'<media:content url={quoteattr(src)} type="image/svg+xml" medium="image">'
-                f'<media:description>{escape(img.caption)}</media:description>'
+                f"<media:description>{escape(img.caption)}</media:description>"
                 f"<media:credit>{escape(img.credit)}</media:credit></media:content>"
             )
             out.append(f'<enclosure url={quoteattr(src)} length="{size}" type="image/svg+xml"/>')
@@ -172,7 +172,10 @@ def jsonfeed(site: Site, outlet: Outlet) -> str:
                 for img in it.images
             ]
             entry["_global24"] = {
-                "images": [{"url": site.image_url(i.file), "caption": i.caption, "credit": i.credit} for i in it.images]
+                "images": [
+                    {"url": site.image_url(i.file), "caption": i.caption, "credit": i.credit}
+                    for i in it.images
+                ]
             }
         doc["items"].append(entry)
     return json.dumps(doc, ensure_ascii=False, indent=1)
@@ -197,7 +200,9 @@ def jsonl_record(site: Site, it: CorpusItem) -> dict:
     if it.engagement:
         rec["engagement"] = {k: int(it.engagement.get(k, 0)) for k in ("likes", "reposts", "replies")}
     if it.images:
-        rec["images"] = [{"url": site.image_url(i.file), "caption": i.caption, "credit": i.credit} for i in it.images]
+        rec["images"] = [
+            {"url": site.image_url(i.file), "caption": i.caption, "credit": i.credit} for i in it.images
+        ]
     if it.tags:
         rec["tags"] = list(it.tags)
     rec["outlet"] = outlet.id
@@ -235,7 +240,12 @@ def sources(site: Site) -> list[dict]:
 
 
 def sources_json(site: Site) -> str:
-    doc = {"generator": GENERATOR, "base_url": site.base_url, "appview": site.base_url, "sources": sources(site)}
+    doc = {
+        "generator": GENERATOR,
+        "base_url": site.base_url,
+        "appview": site.base_url,
+        "sources": sources(site),
+    }
     return json.dumps(doc, ensure_ascii=False, indent=1)
 
 
@@ -267,8 +277,13 @@ def opml(site: Site) -> str:
 
 def sitemap(site: Site, outlet: Outlet) -> str:
     """A sitemap of the outlet's visible article pages, with lastmod."""
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     for it in site.visible(outlet.id):
-        out.append(f"<url><loc>{escape(site.page_url(it))}</loc><lastmod>{iso(site.when(it))}</lastmod></url>")
+        out.append(
+            f"<url><loc>{escape(site.page_url(it))}</loc><lastmod>{iso(site.when(it))}</lastmod></url>"
+        )
     out += ["</urlset>", ""]
     return "\n".join(out)

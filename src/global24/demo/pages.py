@@ -46,7 +46,9 @@ def _lang(lang: str) -> str:
 def _shell(site: Site, outlet: Outlet, title: str, head: str, main: str, lang: str) -> str:
     """The site chrome every page of an outlet shares."""
     lg = _lang(lang)
-    nav = "".join(f'<a href="{site.index_url(outlet)}#{escape(s.lower())}">{escape(s)}</a>' for s in _SECTIONS[lg])
+    nav = "".join(
+        f'<a href="{site.index_url(outlet)}#{escape(s.lower())}">{escape(s)}</a>' for s in _SECTIONS[lg]
+    )
     return f"""<!DOCTYPE html>
 <html lang="{escape(lang)}">
 <head>
@@ -118,7 +120,11 @@ def article_page(site: Site, item: CorpusItem) -> str:
     meta.append(f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>')
     related = [it for it in site.visible(outlet.id) if it.key != item.key][:5]
     rel_html = "".join(f'<li><a href="{site.page_url(r)}">{escape(title_of(r))}</a></li>' for r in related)
-    byline = f'<p class="byline">By <span class="author" rel="author">{escape(item.author)}</span></p>' if item.author else ""
+    byline = (
+        f'<p class="byline">By <span class="author" rel="author">{escape(item.author)}</span></p>'
+        if item.author
+        else ""
+    )
     main = f"""<main>
 <article class="story">
 <h1 class="headline">{escape(title)}</h1>
@@ -146,7 +152,11 @@ def index_page(site: Site, outlet: Outlet) -> str:
     main = f'<main><h1>{escape(outlet.name)}</h1><ul class="latest">{"".join(rows)}</ul></main>'
     head = f'<link rel="canonical" href="{site.index_url(outlet)}">'
     if outlet.channel not in ("page", "mastodon", "bluesky"):
-        kind = {"rss": "application/rss+xml", "atom": "application/atom+xml", "jsonfeed": "application/feed+json"}
+        kind = {
+            "rss": "application/rss+xml",
+            "atom": "application/atom+xml",
+            "jsonfeed": "application/feed+json",
+        }
         if outlet.channel in kind:
             head += f'\n<link rel="alternate" type="{kind[outlet.channel]}" href="{site.feed_url(outlet)}">'
     return _shell(site, outlet, outlet.name, head, main, outlet.lang)

@@ -34,12 +34,18 @@ from global24.demo.site import Site, http_date
 ROUTES: tuple[tuple[str, str], ...] = (
     ("/", "home page listing every source"),
     ("/sources.opml", "OPML 2.0 of every source (type = kind, xmlUrl = URL to subscribe to)"),
-    ("/sources.json", "machine-readable source list: {base_url, appview, sources: [{id, kind, url, name, lang, ...}]}"),
+    (
+        "/sources.json",
+        "machine-readable source list: {base_url, appview, sources: [{id, kind, url, name, lang, ...}]}",
+    ),
     ("/rss/<outlet>.xml", "RSS 2.0 (dc:creator, content:encoded, media:content, enclosure)"),
     ("/atom/<outlet>.xml", "Atom 1.0 (author, html content, enclosure links, media:content)"),
     ("/feeds/<outlet>.json", "JSON Feed 1.1"),
     ("/news/<outlet>/", "front page of an outlet linking its article pages"),
-    ("/news/<outlet>/<key>.html", "article page (og:/twitter: meta, canonical, JSON-LD, figures, boilerplate)"),
+    (
+        "/news/<outlet>/<key>.html",
+        "article page (og:/twitter: meta, canonical, JSON-LD, figures, boilerplate)",
+    ),
     ("/news/<outlet>/sitemap.xml", "sitemap of the outlet's article pages"),
     ("/exports/<outlet>.jsonl", "Item JSONL export of one outlet (any outlet; `all` = whole corpus)"),
     ("/images/<file>", "the corpus images (SVG)"),
@@ -68,8 +74,13 @@ _TYPES = {
 }
 
 
-def conditional(request: Request, body: str | bytes, media_type: str, last_modified: datetime | None,
-                headers: dict[str, str] | None = None) -> Response:
+def conditional(
+    request: Request,
+    body: str | bytes,
+    media_type: str,
+    last_modified: datetime | None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """A response with ETag and Last-Modified that answers 304 when the client already has it."""
     data = body.encode("utf-8") if isinstance(body, str) else body
     etag = '"' + hashlib.sha1(data).hexdigest()[:24] + '"'
@@ -103,8 +114,13 @@ def _int(value: str | None, default: int, hi: int) -> int:
         return default
 
 
-def _json(request: Request, doc: Any, status: int = 200, last_modified: datetime | None = None,
-          headers: dict[str, str] | None = None) -> Response:
+def _json(
+    request: Request,
+    doc: Any,
+    status: int = 200,
+    last_modified: datetime | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     body = json.dumps(doc, ensure_ascii=False)
     if status != 200:
         return Response(body, status_code=status, media_type=_TYPES["json"])
@@ -147,7 +163,9 @@ def build_app(site: Site) -> Starlette:
         o = outlet_of(request)
         if o is None:
             return _not_found()
-        return conditional(request, pages.index_page(site, o), _TYPES["html"], _newest(site, site.visible(o.id)))
+        return conditional(
+            request, pages.index_page(site, o), _TYPES["html"], _newest(site, site.visible(o.id))
+        )
 
     async def sitemap(request: Request) -> Response:
         o = outlet_of(request)
@@ -165,7 +183,9 @@ def build_app(site: Site) -> Starlette:
         name = request.path_params["outlet"]
         if name == "all":
             items = site.visible()
-            body = "".join(json.dumps(feeds.jsonl_record(site, it), ensure_ascii=False) + "\n" for it in reversed(items))
+            body = "".join(
+                json.dumps(feeds.jsonl_record(site, it), ensure_ascii=False) + "\n" for it in reversed(items)
+            )
         else:
             o = outlet_of(request)
             if o is None:
@@ -183,8 +203,15 @@ def build_app(site: Site) -> Starlette:
 
     # --- Mastodon ---------------------------------------------------------
     async def m_instance(request: Request) -> Response:
-        return _json(request, {"uri": site.instance_host, "title": "Global24 demo instance", "version": "4.2.0",
-                               "languages": sorted({o.lang for o in corpus.outlets.values()})})
+        return _json(
+            request,
+            {
+                "uri": site.instance_host,
+                "title": "Global24 demo instance",
+                "version": "4.2.0",
+                "languages": sorted({o.lang for o in corpus.outlets.values()}),
+            },
+        )
 
     async def m_lookup(request: Request) -> Response:
         o = social.mastodon_lookup(site, request.query_params.get("acct", ""))
@@ -201,15 +228,25 @@ def build_app(site: Site) -> Starlette:
     def m_timeline(request: Request, items: list[CorpusItem], path: str) -> Response:
         q = request.query_params
         limit = _int(q.get("limit"), 20, 40)
-        page = social.mastodon_page(items, site, limit=limit, max_id=q.get("max_id"),
-                                    since_id=q.get("since_id"), min_id=q.get("min_id"))
+        page = social.mastodon_page(
+            items,
+            site,
+            limit=limit,
+            max_id=q.get("max_id"),
+            since_id=q.get("since_id"),
+            min_id=q.get("min_id"),
+        )
         headers = {}
         if page:
             nxt = f'<{site.base_url}{path}?limit={limit}&max_id={site.status_id(page[-1])}>; rel="next"'
             prev = f'<{site.base_url}{path}?limit={limit}&min_id={site.status_id(page[0])}>; rel="prev"'
             headers["Link"] = f"{nxt}, {prev}"
-        return _json(request, [social.mastodon_status(site, it) for it in page],
-                     last_modified=_newest(site, page), headers=headers)
+        return _json(
+            request,
+            [social.mastodon_status(site, it) for it in page],
+            last_modified=_newest(site, page),
+            headers=headers,
+        )
 
     async def m_statuses(request: Request) -> Response:
         o = social.mastodon_lookup(site, request.path_params["id"])
@@ -248,8 +285,9 @@ def build_app(site: Site) -> Starlette:
         o = social.bsky_actor(site, q.get("actor", ""))
         if o is None:
             return x_error(request, "Profile not found")
-        page, cursor = social.bsky_page(site, site.visible(o.id), limit=_int(q.get("limit"), 50, 100),
-                                        cursor=q.get("cursor"))
+        page, cursor = social.bsky_page(
+            site, site.visible(o.id), limit=_int(q.get("limit"), 50, 100), cursor=q.get("cursor")
+        )
         doc: dict[str, Any] = {"feed": [{"post": social.bsky_post(site, it)} for it in page]}
         if cursor:
             doc["cursor"] = cursor
@@ -258,9 +296,11 @@ def build_app(site: Site) -> Starlette:
     async def x_search(request: Request) -> Response:
         q = request.query_params
         if not q.get("q"):
-            return x_error(request, "Params must have the property \"q\"")
+            return x_error(request, 'Params must have the property "q"')
         hits = social.bsky_search(site, q["q"])
-        page, cursor = social.bsky_page(site, hits, limit=_int(q.get("limit"), 25, 100), cursor=q.get("cursor"))
+        page, cursor = social.bsky_page(
+            site, hits, limit=_int(q.get("limit"), 25, 100), cursor=q.get("cursor")
+        )
         doc: dict[str, Any] = {"posts": [social.bsky_post(site, it) for it in page], "hitsTotal": len(hits)}
         if cursor:
             doc["cursor"] = cursor
@@ -379,7 +419,9 @@ def start_demo_server(
     site = Site(corpus=corpus, base_url=f"http://{host}:{bound}", clock=clock or (lambda: datetime.now(UTC)))
     config = uvicorn.Config(build_app(site), log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="global24-demo", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="global24-demo", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + timeout
     while not server.started:
@@ -393,18 +435,26 @@ def start_demo_server(
 
 def main(argv: list[str] | None = None) -> None:
     """Run the demo server in the foreground until interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m global24.demo.server", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m global24.demo.server", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8025)
-    parser.add_argument("--lead-minutes", type=float, default=DEFAULT_LEAD.total_seconds() / 60,
-                        help="minutes after start at which the newest item appears")
+    parser.add_argument(
+        "--lead-minutes",
+        type=float,
+        default=DEFAULT_LEAD.total_seconds() / 60,
+        help="minutes after start at which the newest item appears",
+    )
     args = parser.parse_args(argv)
     server = start_demo_server(args.port, host=args.host, lead=timedelta(minutes=args.lead_minutes))
     report = check_corpus(server.corpus)
     print(f"Global24 demo sources on {server.base_url}")
-    print(f"  {report.items} items, {report.stories} stories, {report.outlets} outlets/handles, "
-          f"{report.days} days; {len(server.site.visible())} visible now, the rest arrive over "
-          f"{args.lead_minutes:g} minutes")
+    print(
+        f"  {report.items} items, {report.stories} stories, {report.outlets} outlets/handles, "
+        f"{report.days} days; {len(server.site.visible())} visible now, the rest arrive over "
+        f"{args.lead_minutes:g} minutes"
+    )
     for problem in report.problems:
         print(f"  problem: {problem}")
     print(f"  sources: {server.base_url}/sources.opml  {server.base_url}/sources.json")

@@ -131,7 +131,10 @@ class Site:
         return f"at://{self.did(self.outlet(item))}/app.bsky.feed.post/{self.rkey(item)}"
 
     def cid(self, item: CorpusItem) -> str:
-        return "bafyrei" + base64.b32encode(_digest("cid", item.key, item.text)).decode().lower().rstrip("=")[:52]
+        return (
+            "bafyrei"
+            + base64.b32encode(_digest("cid", item.key, item.text)).decode().lower().rstrip("=")[:52]
+        )
 
     def bsky_web_url(self, item: CorpusItem) -> str:
         return f"{self.base_url}/profile/{self.outlet(item).handle}/post/{self.rkey(item)}"

@@ -126,7 +126,13 @@ def mastodon_status(site: Site, item: CorpusItem) -> dict:
 
 
 def mastodon_page(
-    items: list[CorpusItem], site: Site, *, limit: int, max_id: str | None, since_id: str | None, min_id: str | None
+    items: list[CorpusItem],
+    site: Site,
+    *,
+    limit: int,
+    max_id: str | None,
+    since_id: str | None,
+    min_id: str | None,
 ) -> list[CorpusItem]:
     """One page of a newest-first timeline, paginated by status id as Mastodon does."""
 
@@ -204,7 +210,9 @@ def bsky_post(site: Site, item: CorpusItem) -> dict:
     return post
 
 
-def bsky_page(site: Site, items: list[CorpusItem], *, limit: int, cursor: str | None) -> tuple[list[CorpusItem], str | None]:
+def bsky_page(
+    site: Site, items: list[CorpusItem], *, limit: int, cursor: str | None
+) -> tuple[list[CorpusItem], str | None]:
     """A newest-first page; the cursor is the record key of the last post returned."""
     if cursor:
         items = [it for it in items if site.rkey(it) < cursor]
