@@ -49,6 +49,19 @@ TABLE: tuple[Setting, ...] = (
         [],
         "Hosts, IPs or CIDR ranges that may be fetched although private or loopback (SSRF guard allow-list).",
     ),
+    Setting("page_follow_links", int, 20, "Article links followed per round from an index/section page source."),
+    Setting(
+        "bluesky_appview_url",
+        str,
+        "https://public.api.bsky.app",
+        "Bluesky AppView base URL for public XRPC reads (the demo points it at its loopback server).",
+    ),
+    Setting(
+        "bluesky_web_url",
+        str,
+        "https://bsky.app",
+        "Base of the web links given to Bluesky posts (https://bsky.app/profile/HANDLE/post/RKEY).",
+    ),
     # normalize / dedup
     Setting("dedup_threshold", float, 0.6, "MinHash Jaccard estimate above which two items are near-duplicates."),
     Setting("dedup_window_hours", float, 96.0, "How far back near-duplicate search looks."),
