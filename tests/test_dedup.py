@@ -14,18 +14,30 @@ WIRE = (
 
 def _it(i, text, title="Trump and Takaichi sign minerals pact", when=None):
     return normalize_item(
-        Item(id=f"i{i}", source_id=f"s{i}", title=title, text=text,
-             published_at=when or datetime(2025, 10, 28, 3, i, tzinfo=UTC))
+        Item(
+            id=f"i{i}",
+            source_id=f"s{i}",
+            title=title,
+            text=text,
+            published_at=when or datetime(2025, 10, 28, 3, i, tzinfo=UTC),
+        )
     )
 
 
 def test_syndicated_copy_is_a_near_duplicate_of_the_wire():
     d = Deduplicator()
     wire = d.check(_it(1, "TOKYO (Meridian Wire) - " + WIRE))
-    copy = d.check(_it(2, "TOKYO — " + WIRE.replace("Tuesday", "Tuesday morning"), title="Minerals deal signed"))
-    other = d.check(_it(3, "Hurricane Melissa made landfall in Jamaica as a category 5 storm with winds of "
-                           "185 mph, the strongest to hit the island in records going back to the 1850s, "
-                           "forecasters said, as residents sheltered from flooding and landslides."))
+    copy = d.check(
+        _it(2, "TOKYO — " + WIRE.replace("Tuesday", "Tuesday morning"), title="Minerals deal signed")
+    )
+    other = d.check(
+        _it(
+            3,
+            "Hurricane Melissa made landfall in Jamaica as a category 5 storm with winds of "
+            "185 mph, the strongest to hit the island in records going back to the 1850s, "
+            "forecasters said, as residents sheltered from flooding and landslides.",
+        )
+    )
     assert wire.duplicate_of is None
     assert copy.duplicate_of == "i1"
     assert other.duplicate_of is None

@@ -27,7 +27,9 @@ def test_sanitize_html_removes_scripts_and_handlers():
 
 def test_language_detection():
     assert detect_language("トランプ大統領は皇居で天皇陛下と会見した。") == "ja"
-    assert detect_language("El presidente llegó a Tokio el lunes para reunirse con la primera ministra.") == "es"
+    assert (
+        detect_language("El presidente llegó a Tokio el lunes para reunirse con la primera ministra.") == "es"
+    )
     assert detect_language("The president arrived in Tokyo on Monday to meet the prime minister.") == "en"
     assert detect_language("ok") is None
 
@@ -55,7 +57,9 @@ def test_normalize_item_end_to_end():
 
 
 def test_implausible_times_are_dropped_and_noted():
-    future = Item(id="x", source_id="s", text="words " * 5, published_at=datetime.now(UTC) + timedelta(days=30))
+    future = Item(
+        id="x", source_id="s", text="words " * 5, published_at=datetime.now(UTC) + timedelta(days=30)
+    )
     old = Item(id="y", source_id="s", text="words " * 5, published_at=datetime(1970, 1, 1, tzinfo=UTC))
     for it in (future, old):
         n = normalize_item(it)

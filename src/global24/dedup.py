@@ -55,6 +55,16 @@ class Deduplicator:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._hashes: dict[str, str] = {}  # content hash -> root id
         self._minhashes: dict[str, MinHash] = {}
+        proto = MinHash(num_perm=NUM_PERM)
+        self._perms, self._scheme = (
+            proto.permutations,
+            proto.scheme,
+        )  # shared: building them per item is costly
+
+    def _minhash(self, text: str) -> MinHash:
+        mh = MinHash(num_perm=NUM_PERM, permutations=self._perms, scheme=self._scheme)
+        mh.update_batch(shingles(text))
+        return mh
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -76,8 +86,7 @@ class Deduplicator:
         mh = None
         words = _WORD.findall(item.text or "")
         if len(words) >= MIN_WORDS:
-            mh = MinHash(num_perm=NUM_PERM)
-            mh.update_batch(shingles(item.text))
+            mh = self._minhash(item.text)
             if dup is None:
                 dup = self._best_match(item.id, mh)
         if dup is not None:
@@ -130,6 +139,5 @@ class Deduplicator:
             h = it.content_hash or content_hash(it.title, it.text)
             mh = None
             if len(_WORD.findall(it.text or "")) >= MIN_WORDS:
-                mh = MinHash(num_perm=NUM_PERM)
-                mh.update_batch(shingles(it.text))
+                mh = self._minhash(it.text)
             self._remember(it.id, h, mh, it.duplicate_of, it.when)

@@ -28,11 +28,17 @@ _ALLOWED_TAGS = {
     "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
     "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "time", "tr", "u", "ul",
 }  # fmt: skip
-_ALLOWED_ATTRS = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}, "time": {"datetime"}}
+_ALLOWED_ATTRS = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "time": {"datetime"},
+}
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _NL = re.compile(r"\n{3,}")
-_BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|blockquote|figure|figcaption|tr|section|article)>|<br\s*/?>", re.I)
+_BLOCK_END = re.compile(
+    r"</(p|div|li|h[1-6]|blockquote|figure|figcaption|tr|section|article)>|<br\s*/?>", re.I
+)
 _TAG = re.compile(r"<[^>]+>")
 _SCRIPT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
 

@@ -40,16 +40,22 @@ TABLE: tuple[Setting, ...] = (
     Setting("fetch_concurrency", int, 8, "Concurrent requests in all."),
     Setting("fetch_politeness_delay", float, 1.0, "Seconds between two requests to one host."),
     Setting("fetch_interval", float, 900.0, "Seconds between two fetches of a healthy source."),
-    Setting("fetch_backoff_base", float, 60.0, "First back-off in seconds after an error; doubles each error."),
+    Setting(
+        "fetch_backoff_base", float, 60.0, "First back-off in seconds after an error; doubles each error."
+    ),
     Setting("fetch_backoff_max", float, 86_400.0, "Longest back-off in seconds."),
-    Setting("fetch_user_agent", str, "Global24/0.1 (+https://github.com/global24/global24)", "User-Agent header."),
+    Setting(
+        "fetch_user_agent", str, "Global24/0.1 (+https://github.com/global24/global24)", "User-Agent header."
+    ),
     Setting(
         "fetch_allow_hosts",
         list,
         [],
         "Hosts, IPs or CIDR ranges that may be fetched although private or loopback (SSRF guard allow-list).",
     ),
-    Setting("page_follow_links", int, 20, "Article links followed per round from an index/section page source."),
+    Setting(
+        "page_follow_links", int, 20, "Article links followed per round from an index/section page source."
+    ),
     Setting(
         "bluesky_appview_url",
         str,
@@ -63,13 +69,21 @@ TABLE: tuple[Setting, ...] = (
         "Base of the web links given to Bluesky posts (https://bsky.app/profile/HANDLE/post/RKEY).",
     ),
     # normalize / dedup
-    Setting("dedup_threshold", float, 0.6, "MinHash Jaccard estimate above which two items are near-duplicates."),
+    Setting(
+        "dedup_threshold", float, 0.6, "MinHash Jaccard estimate above which two items are near-duplicates."
+    ),
     Setting("dedup_window_hours", float, 96.0, "How far back near-duplicate search looks."),
     # clustering
-    Setting("cluster_backend", str, "tfidf", "Text vectors for clustering: tfidf (default) or minilm (extra)."),
-    Setting("cluster_threshold", float, 0.0, "Similarity to join a story; 0 means the built-in calibrated value."),
+    Setting(
+        "cluster_backend", str, "tfidf", "Text vectors for clustering: tfidf (default) or minilm (extra)."
+    ),
+    Setting(
+        "cluster_threshold", float, 0.0, "Similarity to join a story; 0 means the built-in calibrated value."
+    ),
     Setting("cluster_window_hours", float, 72.0, "Stories idle longer than this stop taking new items."),
-    Setting("cluster_multilingual", bool, True, "Use multilingual sentence vectors for items not in English."),
+    Setting(
+        "cluster_multilingual", bool, True, "Use multilingual sentence vectors for items not in English."
+    ),
     Setting("story_cooling_hours", float, 24.0, "A story idle this long is cooling."),
     Setting("story_archive_hours", float, 96.0, "A story idle this long is archived."),
     # heat
@@ -82,12 +96,32 @@ TABLE: tuple[Setting, ...] = (
     Setting("write_min_items", int, 3, "Stories need at least this many items for an article."),
     Setting("write_debounce_minutes", float, 10.0, "Minimum minutes between two revisions of one article."),
     Setting("write_min_new_items", int, 2, "New items needed before an article is rewritten."),
+    Setting("write_max_items", int, 80, "Most items of one story the writer reads (the rest are left out)."),
+    Setting("write_max_words", int, 1400, "Approximate word budget of one article."),
+    Setting("write_section_sentences", int, 6, "Most sentences in one section."),
+    Setting(
+        "write_min_support", float, 0.6, "Share of a sentence's content words that its cited spans must hold."
+    ),
+    Setting(
+        "write_embed_text",
+        bool,
+        True,
+        "Embed each cited item's text in the article's sources (self-verifying JSON).",
+    ),
+    Setting(
+        "text_entities",
+        str,
+        "rules",
+        "Entity recognizer: rules (default) or spacy (en_core_web_sm, when installed).",
+    ),
     Setting("llm_base_url", str, "http://127.0.0.1:8080/v1", "OpenAI-compatible API base URL."),
     Setting("llm_model", str, "", "Model name for the llm writer."),
     Setting("llm_api_key", str, "", "API key for the llm writer (sent as Bearer token)."),
     Setting("llm_timeout", float, 60.0, "Seconds before an llm request is abandoned."),
     Setting("llm_retries", int, 2, "Retries of a failed llm request before falling back."),
     Setting("llm_max_tokens", int, 1200, "Token budget for one llm answer."),
+    Setting("llm_prompt_tokens", int, 2500, "Token budget for the evidence handed to the llm writer."),
+    Setting("llm_backoff", float, 1.0, "First back-off in seconds between llm retries; doubles each retry."),
     # web
     Setting("web_host", str, "127.0.0.1", "Address the site listens on."),
     Setting("web_port", int, 8024, "Port the site listens on."),
@@ -134,7 +168,11 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
         if t is list:
             if isinstance(value, str):
                 value = value.strip()
-                value = json.loads(value) if value.startswith("[") else [v.strip() for v in value.split(",") if v.strip()]
+                value = (
+                    json.loads(value)
+                    if value.startswith("[")
+                    else [v.strip() for v in value.split(",") if v.strip()]
+                )
             if not isinstance(value, list):
                 raise ValueError(value)
             return list(value)

@@ -109,5 +109,7 @@ def test_state_and_deliveries(store):
     store.set_state("k", b"\x00\x01")
     store.set_state("k", b"\x02")
     assert store.get_state("k") == b"\x02"
-    store.log_delivery({"event": "story.hot", "url": "http://h", "status": 200, "ok": True, "payload": {"a": 1}})
+    store.log_delivery(
+        {"event": "story.hot", "url": "http://h", "status": 200, "ok": True, "payload": {"a": 1}}
+    )
     assert store.list_deliveries()[0]["payload"] == {"a": 1}

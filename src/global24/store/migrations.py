@@ -74,7 +74,9 @@ def migrate(conn: Connection, dialect: str) -> list[str]:
             continue
         m.apply(conn, dialect)
         conn.execute(
-            insert(schema.schema_migrations).values(version=m.version, name=m.name, applied_at=schema.ts(utcnow()))
+            insert(schema.schema_migrations).values(
+                version=m.version, name=m.name, applied_at=schema.ts(utcnow())
+            )
         )
         applied.append(f"{m.version:04d} {m.name}")
     return applied

@@ -21,7 +21,18 @@ from global24.store.schema import dumps, loads, ts
 _CHUNK = 500
 
 # Fields an item re-fetch may change; seq, story and duplicate links stay.
-_ITEM_MUTABLE = ("title", "text", "html", "engagement", "images", "author", "lang", "extra", "error", "source_name")
+_ITEM_MUTABLE = (
+    "title",
+    "text",
+    "html",
+    "engagement",
+    "images",
+    "author",
+    "lang",
+    "extra",
+    "error",
+    "source_name",
+)
 
 
 def _chunks(seq: list[Any], n: int = _CHUNK) -> Iterator[list[Any]]:
@@ -125,7 +136,9 @@ class SQLStore:
                     counts[r["source_id"]] = counts.get(r["source_id"], 0) + 1
                 for sid in counts:
                     n = conn.execute(select(func.count()).select_from(t).where(t.c.source_id == sid)).scalar()
-                    conn.execute(update(schema.sources).where(schema.sources.c.id == sid).values(item_count=n))
+                    conn.execute(
+                        update(schema.sources).where(schema.sources.c.id == sid).values(item_count=n)
+                    )
         return result
 
     def _items(self, q: Any) -> list[Item]:
@@ -154,13 +167,17 @@ class SQLStore:
 
     def items_for_source(self, source_id: str, limit: int = 50) -> list[Item]:
         c = schema.items.c
-        return self._items(select(schema.items).where(c.source_id == source_id).order_by(c.seq.desc()).limit(limit))
+        return self._items(
+            select(schema.items).where(c.source_id == source_id).order_by(c.seq.desc()).limit(limit)
+        )
 
     def recent_items(self, since: datetime, limit: int = 5000) -> list[Item]:
         c = schema.items.c
         q = (
             select(schema.items)
-            .where(or_(c.published_at >= ts(since), and_(c.published_at.is_(None), c.fetched_at >= ts(since))))
+            .where(
+                or_(c.published_at >= ts(since), and_(c.published_at.is_(None), c.fetched_at >= ts(since)))
+            )
             .order_by(c.seq.desc())
             .limit(limit)
         )
@@ -194,7 +211,9 @@ class SQLStore:
 
     def find_by_hash(self, content_hash: str) -> Item | None:
         c = schema.items.c
-        found = self._items(select(schema.items).where(c.content_hash == content_hash).order_by(c.seq).limit(1))
+        found = self._items(
+            select(schema.items).where(c.content_hash == content_hash).order_by(c.seq).limit(1)
+        )
         return found[0] if found else None
 
     def iter_all_items(self) -> Iterator[Item]:
@@ -250,7 +269,11 @@ class SQLStore:
             q = q.where(c.topic == topic)
         if region:
             q = q.where(c.region == region)
-        keys = {"heat": (c.heat.desc(), c.last_seen.desc()), "new": (c.last_seen.desc(),), "first": (c.first_seen,)}
+        keys = {
+            "heat": (c.heat.desc(), c.last_seen.desc()),
+            "new": (c.last_seen.desc(),),
+            "first": (c.first_seen,),
+        }
         q = q.order_by(*keys.get(order, keys["heat"]), c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [rows.row_story(r) for r in conn.execute(q)]
@@ -271,8 +294,12 @@ class SQLStore:
 
     def merge_story(self, from_id: str, into_id: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(schema.stories).where(schema.stories.c.id == from_id).values(merged_into=into_id))
-            conn.execute(update(schema.items).where(schema.items.c.story_id == from_id).values(story_id=into_id))
+            conn.execute(
+                update(schema.stories).where(schema.stories.c.id == from_id).values(merged_into=into_id)
+            )
+            conn.execute(
+                update(schema.items).where(schema.items.c.story_id == from_id).values(story_id=into_id)
+            )
 
     # heat ------------------------------------------------------------------
     def add_heat_samples(self, samples: Iterable[HeatSample]) -> None:
@@ -342,7 +369,8 @@ class SQLStore:
     def set_state(self, key: str, value: bytes) -> None:
         stmt = self._insert(schema.state).values(key=key, value=value, updated_at=ts(utcnow()))
         stmt = stmt.on_conflict_do_update(
-            index_elements=["key"], set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at}
+            index_elements=["key"],
+            set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
         )
         with self.engine.begin() as conn:
             conn.execute(stmt)
@@ -364,7 +392,10 @@ class SQLStore:
     def list_deliveries(self, limit: int = 100) -> list[dict[str, Any]]:
         c = schema.deliveries.c
         with self.engine.connect() as conn:
-            out = [dict(r._mapping) for r in conn.execute(select(schema.deliveries).order_by(c.id.desc()).limit(limit))]
+            out = [
+                dict(r._mapping)
+                for r in conn.execute(select(schema.deliveries).order_by(c.id.desc()).limit(limit))
+            ]
         for d in out:
             d["payload"] = loads(d["payload"], {})
         return out
@@ -385,7 +416,9 @@ class SQLStore:
                 "duplicates": n(select(func.count()).select_from(t).where(t.c.duplicate_of.is_not(None))),
                 "item_errors": n(select(func.count()).select_from(t).where(t.c.error.is_not(None))),
                 "stories": n(
-                    select(func.count()).select_from(schema.stories).where(schema.stories.c.merged_into.is_(None))
+                    select(func.count())
+                    .select_from(schema.stories)
+                    .where(schema.stories.c.merged_into.is_(None))
                 ),
                 "articles": n(select(func.count(func.distinct(schema.articles.c.story_id)))),
                 "revisions": n(select(func.count()).select_from(schema.articles)),

@@ -50,7 +50,9 @@ class SQLiteStore(SQLStore):
             return []
         with self.engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT rowid FROM items_fts WHERE items_fts MATCH :q ORDER BY bm25(items_fts, 3.0, 1.0) LIMIT :n"),
+                text(
+                    "SELECT rowid FROM items_fts WHERE items_fts MATCH :q ORDER BY bm25(items_fts, 3.0, 1.0) LIMIT :n"
+                ),
                 {"q": q, "n": limit},
             )
             return [int(r[0]) for r in rows]

@@ -1,0 +1,67 @@
+# Global24 — two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+SYS_STAMP := $(VENV)/.system-deps
+
+.PHONY: demo test test-fast lint bench clean system-deps serve
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $(STAMP) $@
+
+# Debian packages the tests need: chromium (browser tests), PostgreSQL (store tests), wrk (bench/serve).
+$(SYS_STAMP):
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	command -v wrk >/dev/null 2>&1 || need="$$need wrk"; \
+	command -v runuser >/dev/null 2>&1 || need="$$need util-linux"; \
+	if [ -n "$$need" ]; then \
+	  echo "installing Debian packages:$$need"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; \
+	fi
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	touch $@
+
+system-deps: $(SYS_STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/global24 demo
+
+serve: $(STAMP)
+	$(VENV)/bin/global24 serve
+
+test: $(DEV_STAMP) $(SYS_STAMP)
+	$(VENV)/bin/pytest -q -m "not llm" -p no:cacheprovider
+
+test-fast: $(DEV_STAMP)
+	$(VENV)/bin/pytest -q -m "not llm and not slow and not browser and not postgres" -p no:cacheprovider
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check src tests bench
+
+bench: $(DEV_STAMP) $(SYS_STAMP)
+	$(PY) bench/ingest.py
+	$(PY) bench/extract.py
+	$(PY) bench/cluster.py
+	$(PY) bench/summarize.py
+	$(PY) bench/grounding.py
+	$(PY) bench/serve.py
+
+clean:
+	rm -rf $(VENV) data .demo export test-output bench/results
+
+-include mk/*.mk

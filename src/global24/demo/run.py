@@ -1,0 +1,149 @@
+"""`global24 demo`: the bundled sources on loopback, the desk, and the site — one command."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from global24.models import Source
+from global24.settings import Settings, load_settings
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def demo_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """The user's settings, with the demo's own store and its loopback server allow-listed."""
+    base = load_settings(config)
+    values: dict[str, Any] = {
+        "fetch_allow_hosts": sorted({*base.fetch_allow_hosts, "127.0.0.1"}),
+        "fetch_interval": min(base.fetch_interval, 60.0),
+        "fetch_politeness_delay": min(base.fetch_politeness_delay, 0.1),
+        "fetch_per_host": max(base.fetch_per_host, 8),
+        "run_interval": min(base.run_interval, 20.0),
+        "write_debounce_minutes": min(base.write_debounce_minutes, 2.0),
+    }
+    if base.db_url == "sqlite:///data/global24.db":
+        values["db_url"] = "sqlite:///data/demo.db"
+    values.update(overrides)
+    return base.replace(**values)
+
+
+def register_demo_sources(store: Any, base_url: str) -> list[Source]:
+    """Subscribe the store to every source the demo server lists in /sources.json."""
+    doc = httpx.get(f"{base_url}/sources.json", timeout=10).json()
+    out = []
+    for row in doc["sources"]:
+        src = Source(
+            id=Source.make_id(row["kind"], row["url"]), kind=row["kind"], url=row["url"], name=row["name"]
+        )
+        existing = store.get_source(src.id)
+        if existing is None:
+            store.upsert_source(src)
+        out.append(existing or src)
+    return out
+
+
+def _serve_web(settings: Settings, port: int) -> Any:
+    import uvicorn
+
+    from global24.web.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="global24-web", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return server
+
+
+def status_table(store: Any) -> Table:
+    st = store.stats()
+    t = Table("sources", "failing", "items", "duplicates", "item errors", "stories", "articles", "revisions")
+    t.add_row(*(str(st[k]) for k in ("sources", "sources_failing", "items", "duplicates", "item_errors",
+                                       "stories", "articles", "revisions")))  # fmt: skip
+    return t
+
+
+def top_stories(store: Any, n: int = 8) -> Table:
+    t = Table("🔥", "story", "items", "sources")
+    for s in store.list_stories(limit=n):
+        t.add_row(f"{s.heat:.0f}", (s.title or s.id)[:80], str(s.item_count), str(s.source_count))
+    return t
+
+
+def run_demo(
+    config: Path | None = None,
+    *,
+    rounds: int = 0,
+    web_port: int | None = None,
+    web: bool = True,
+    console: Console | None = None,
+) -> None:
+    """Start the demo sources and run the desk on them until stopped (or for ``rounds`` rounds)."""
+    from global24.demo.server import start_demo_server
+    from global24.pipeline import Desk
+
+    console = console or Console()
+    settings = demo_settings(config)
+    demo_port = settings.demo_port if _free(settings.demo_port) else 0
+    server = start_demo_server(demo_port)
+    settings = settings.replace(bluesky_appview_url=server.base_url)
+    console.print(
+        f"[bold]Global24 demo[/bold] · demo sources on {server.base_url} (sources.opml, sources.json)"
+    )
+    desk = Desk(settings)
+    sources = register_demo_sources(desk.store, server.base_url)
+    console.print(f"store: {settings.db_url} · {len(sources)} demo sources registered")
+    web_server = None
+    if web:
+        port = web_port or settings.web_port
+        try:
+            web_server = _serve_web(settings, port)
+            console.print(f"[bold green]site: http://127.0.0.1:{port}[/bold green]")
+        except ImportError as exc:
+            console.print(f"[yellow]site not available: {exc}[/yellow]")
+    stop = asyncio.Event()
+    done = 0
+
+    def on_round(report: Any) -> None:
+        nonlocal done
+        done += 1
+        from global24.cli import _print_round
+
+        _print_round(report)
+        console.print(status_table(desk.store))
+        if done == 1 or report.assigned:
+            console.print(top_stories(desk.store))
+        if rounds and done >= rounds:
+            stop.set()
+
+    try:
+        asyncio.run(desk.run_forever(stop, on_round=on_round))
+    except KeyboardInterrupt:
+        console.print("stopping")
+    finally:
+        if web_server is not None:
+            web_server.should_exit = True
+        with contextlib.suppress(Exception):
+            server.stop()
+        desk.close()

@@ -1,0 +1,315 @@
+"""The only place stages meet: fetch → normalize → dedup → cluster → heat → write → publish.
+
+Each step reads its input from the store and writes its output there, so a
+step can be re-run alone and a desk killed at any point resumes where it
+stopped: items are upserted by content-derived id, the clusterer's snapshot
+and cursor are saved after the stories they produced, articles are revisions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import pickle
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from global24.dedup import Deduplicator
+from global24.models import Article, HeatSample, Item, Source, Story, utcnow
+from global24.normalize import normalize_item
+from global24.settings import Settings
+from global24.store import SQLStore, open_store
+
+log = logging.getLogger("global24.pipeline")
+
+CLUSTER_STATE = "cluster.snapshot"
+HEAT_STATE = "heat.baseline"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestReport:
+    source_id: str
+    received: int = 0
+    inserted: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RoundReport:
+    started: datetime = field(default_factory=utcnow)
+    sources: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    items_new: int = 0
+    items_updated: int = 0
+    duplicates: int = 0
+    assigned: int = 0
+    stories_changed: int = 0
+    heat_samples: int = 0
+    articles: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, ing: IngestReport) -> None:
+        self.items_new += ing.inserted
+        self.items_updated += ing.updated
+        self.duplicates += ing.duplicates
+
+
+class Desk:
+    """A running desk: one store, one deduplicator, one clusterer, the settings."""
+
+    def __init__(self, settings: Settings, store: SQLStore | None = None) -> None:
+        self.settings = settings
+        self.store = store or open_store(settings)
+        self.dedup = Deduplicator(
+            threshold=settings.dedup_threshold,
+            window=timedelta(hours=settings.dedup_window_hours),
+            find_by_hash=self.store.find_by_hash,
+        )
+        self.dedup.warm(reversed(self.store.recent_items(utcnow() - self.dedup.window, limit=50_000)))
+        self._clusterer: Any = None
+        self._cursor = 0
+        self._baseline: Any = None
+
+    # ingest ---------------------------------------------------------------------
+    def ingest(
+        self, source: Source | None, items: Iterable[Item], now: datetime | None = None
+    ) -> IngestReport:
+        """Normalize, dedup and store items; an item that fails is kept with its error noted."""
+        now = now or utcnow()
+        report = IngestReport(source_id=source.id if source else "")
+        normalized: list[Item] = []
+        for it in items:
+            report.received += 1
+            if source is not None:
+                it.source_id = it.source_id or source.id
+                it.source_name = it.source_name or source.name or None
+            try:
+                normalized.append(normalize_item(it, now))
+            except Exception as exc:  # a hostile item must not stop the batch
+                it.error = f"normalize failed: {type(exc).__name__}: {exc}"
+                report.errors.append(f"{it.id}: {it.error}")
+                normalized.append(it)
+        known = {it.id for it in self.store.get_items(it.id for it in normalized)}
+        out: list[Item] = []
+        for it in normalized:
+            if it.id not in known:
+                it = self.dedup.check(it)
+                if it.duplicate_of:
+                    report.duplicates += 1
+            out.append(it)
+        res = self.store.upsert_items(out)
+        report.inserted, report.updated = res.inserted, res.updated
+        return report
+
+    def known_url(self, url: str) -> bool:
+        from global24.normalize import canonical_url
+
+        return self.store.get_item(Item.make_id("", canonical_url(url) or url)) is not None
+
+    # fetch ------------------------------------------------------------------------
+    async def fetch(self, now: datetime | None = None, progress: Progress | None = None) -> RoundReport:
+        """One round over every due source; each source's outcome is stored as it completes."""
+        from global24.sources import collect
+        from global24.sources.fetcher import Fetcher, apply_fetch_outcome
+
+        now = now or utcnow()
+        report = RoundReport(started=now)
+        due = self.store.due_sources(now)
+        report.sources = len(due)
+        if not due:
+            return report
+        async with Fetcher(self.settings) as fetcher:
+
+            async def one(source: Source) -> tuple[Source, Any]:
+                return source, await collect(
+                    source, fetcher, settings=self.settings, known_urls=self.known_url
+                )
+
+            done_count = 0
+            for fut in asyncio.as_completed([one(s) for s in due]):
+                source, result = await fut
+                done_count += 1
+                if progress:
+                    progress(source.name or source.url, done_count, len(due))
+                if result.items:
+                    ing = self.ingest(source, result.items, now)
+                    report.add(ing)
+                if result.error:
+                    report.failed += 1
+                    report.errors.append((source.name or source.url, result.error))
+                elif result.not_modified:
+                    report.not_modified += 1
+                else:
+                    report.fetched += 1
+                fresh = self.store.get_source(source.id) or source
+                self.store.upsert_source(apply_fetch_outcome(fresh, result, utcnow()))
+        return report
+
+    # cluster ------------------------------------------------------------------------
+    def clusterer(self) -> Any:
+        from global24.clustering import StoryClusterer
+
+        if self._clusterer is None:
+            blob = self.store.get_state(CLUSTER_STATE)
+            if blob:
+                try:
+                    cursor, snapshot = pickle.loads(blob)
+                    self._clusterer = StoryClusterer.loads(self.settings, snapshot)
+                    self._cursor = int(cursor)
+                except Exception as exc:  # an unreadable snapshot is rebuilt by replay
+                    log.warning("cluster snapshot unreadable (%s); replaying items", exc)
+                    self._clusterer = None
+            if self._clusterer is None:
+                self._clusterer = StoryClusterer(self.settings)
+                self._cursor = 0
+        return self._clusterer
+
+    def cluster(self, progress: Progress | None = None) -> tuple[int, int]:
+        """Assign every item not yet seen by the clusterer; returns (items assigned, stories changed)."""
+        c = self.clusterer()
+        assigned = changed = 0
+        while True:
+            batch = self.store.items_after(self._cursor, 2000)
+            if not batch:
+                break
+            pairs: list[tuple[str, str]] = []
+            for it in batch:
+                a = c.assign(it)
+                pairs.append((it.id, a.story_id))
+                for from_id, into_id in a.merged:
+                    self.store.merge_story(from_id, into_id)
+            stories = c.stories(changed_only=True)
+            self.store.upsert_stories(stories)
+            self.store.set_item_story(pairs)
+            self._cursor = batch[-1].seq or self._cursor
+            self.store.set_state(CLUSTER_STATE, pickle.dumps((self._cursor, c.dumps())))
+            assigned += len(batch)
+            changed += len(stories)
+            if progress:
+                progress("clustering", assigned, assigned + len(batch))
+        return assigned, changed
+
+    # heat ---------------------------------------------------------------------------
+    def score(self, now: datetime | None = None, stories: list[Story] | None = None) -> list[HeatSample]:
+        """Score live and cooling stories; samples are stored with their components."""
+        from global24 import heat
+
+        now = now or utcnow()
+        if self._baseline is None:
+            blob = self.store.get_state(HEAT_STATE)
+            self._baseline = heat.HeatBaseline.loads(blob) if blob else heat.HeatBaseline()
+        if stories is None:
+            stories = [s for s in self.store.list_stories(order="new", limit=2000) if s.status != "archived"]
+        pairs = [(s, self.store.items_for_story(s.id)) for s in stories]
+        samples = heat.score_stories(pairs, now, self.settings, self._baseline)
+        self.store.add_heat_samples(samples)
+        self.store.set_state(HEAT_STATE, self._baseline.dumps())
+        return samples
+
+    # write ----------------------------------------------------------------------------
+    def background_for(self, story: Story, items: list[Item], limit: int = 12) -> list[Item]:
+        """Earlier items from other stories that share this story's key entities (the archive)."""
+        own = {it.id for it in items}
+        first = min((it.when for it in items), default=utcnow())
+        out: list[Item] = []
+        for ent in story.entities[:6]:
+            for cand in self.store.search_items(ent, 10):
+                if cand.id in own or cand.story_id == story.id or cand.when >= first:
+                    continue
+                if cand.id not in {o.id for o in out}:
+                    out.append(cand)
+        return out[:limit]
+
+    def write(self, now: datetime | None = None, force: Iterable[str] = ()) -> list[Article]:
+        """Write or rewrite articles of hot stories (debounced); returns the new revisions."""
+        from global24.writing import should_rewrite, write_article
+
+        now = now or utcnow()
+        s = self.settings
+        forced = set(force)
+        written: list[Article] = []
+        candidates = [
+            st
+            for st in self.store.list_stories(order="heat", limit=200)
+            if st.id in forced or (st.heat >= s.write_min_heat and st.item_count >= s.write_min_items)
+        ]
+        for story in candidates:
+            items = self.store.items_for_story(story.id)
+            previous = self.store.get_article(story.id)
+            if story.id not in forced:
+                ok, _why = should_rewrite(previous, story, items, now, s)
+                if not ok:
+                    continue
+            try:
+                article = write_article(
+                    story,
+                    items,
+                    s,
+                    heat=self.store.latest_heat(story.id),
+                    background=self.background_for(story, items),
+                    previous=previous,
+                )
+            except Exception as exc:  # one story's failure must not stop the others
+                log.exception("writing story %s failed: %s", story.id, exc)
+                continue
+            self.store.add_article(article)
+            written.append(article)
+        return written
+
+    # publish ----------------------------------------------------------------------------
+    def publish(self, report: RoundReport, samples: list[HeatSample], articles: list[Article]) -> None:
+        """Fire webhooks for hot stories, new revisions and failing sources."""
+        if not self.settings.webhook_urls:
+            return
+        try:
+            from global24.publishing.webhooks import events_for_round, send_events
+        except ImportError:
+            return
+        events = events_for_round(self.store, self.settings, samples, articles)
+        send_events(self.store, self.settings, events)
+
+    # the round and the loop ---------------------------------------------------------------
+    async def run_round(self, progress: Progress | None = None) -> RoundReport:
+        report = await self.fetch(progress=progress)
+        report.assigned, report.stories_changed = self.cluster()
+        samples = self.score() if report.assigned or report.items_updated else []
+        report.heat_samples = len(samples)
+        articles = self.write()
+        report.articles = [a.story_id for a in articles]
+        self.publish(report, samples, articles)
+        return report
+
+    async def run_forever(
+        self, stop: asyncio.Event, on_round: Callable[[RoundReport], None] | None = None
+    ) -> None:
+        while not stop.is_set():
+            try:
+                report = await self.run_round()
+            except Exception as exc:  # the loop outlives any one round
+                log.exception("round failed: %s", exc)
+            else:
+                if on_round:
+                    on_round(report)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.settings.run_interval)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def rewrite_story(store: SQLStore, settings: Settings, story_id: str) -> Article | None:
+    """Write a new revision of one story now (the API's rewrite endpoint)."""
+    story = store.get_story(story_id)
+    if story is None:
+        return None
+    desk = Desk(settings, store)
+    written = desk.write(force=[story.id])
+    return written[0] if written else None
