@@ -7,6 +7,7 @@ it was and the problem is noted on ``item.error``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as htmllib
 import re
@@ -71,10 +72,8 @@ def fix_text(s: str | None, limit: int = MAX_TEXT_CHARS) -> str | None:
     if s is None:
         return None
     s = s[:limit]
-    try:
+    with contextlib.suppress(Exception):  # ftfy is robust, but a hostile string must not stop the stage
         s = ftfy.fix_text(s, normalization="NFC", uncurl_quotes=False)
-    except Exception:  # ftfy is robust, but a hostile string must not stop the stage
-        pass
     if "&" in s:
         s = htmllib.unescape(s)
     lines = [_WS.sub(" ", line).strip() for line in s.replace("\r\n", "\n").replace("\r", "\n").split("\n")]

@@ -133,10 +133,8 @@ class Desk:
                     source, fetcher, settings=self.settings, known_urls=self.known_url
                 )
 
-            done_count = 0
-            for fut in asyncio.as_completed([one(s) for s in due]):
+            for done_count, fut in enumerate(asyncio.as_completed([one(s) for s in due]), 1):
                 source, result = await fut
-                done_count += 1
                 if progress:
                     progress(source.name or source.url, done_count, len(due))
                 if result.items:
