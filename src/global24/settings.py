@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -267,5 +267,23 @@ def load_settings(
     return Settings(values)
 
 
-def setting_names() -> list[str]:
-    return [f.name for f in fields(Setting)] and [s.name for s in TABLE]
+def settings_markdown() -> str:
+    """The settings table as Markdown (docs/settings.md is this text)."""
+    lines = [
+        "# Settings",
+        "",
+        "Set in `global24.toml` (keys may be grouped: `[fetch] timeout = 5` is `fetch_timeout`) or as",
+        "`GLOBAL24_<NAME>` environment variables (lists as JSON or comma-separated, dicts as JSON).",
+        "Environment wins over the file. Regenerate this page with `python -m global24.settings`.",
+        "",
+        "| name | type | default | what it does |",
+        "| --- | --- | --- | --- |",
+    ]
+    for s in TABLE:
+        default = json.dumps(s.default, ensure_ascii=False) if not isinstance(s.default, str) else f"`{s.default}`"
+        lines.append(f"| `{s.name}` | {s.type.__name__} | {default} | {s.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_markdown(), end="")

@@ -1,0 +1,157 @@
+"""Batch contracts over files: Item JSONL in, article or summary out, and article checks.
+
+``global24 write --in items.jsonl --out article.json --format json|md|html``,
+``global24 summarize --in items.jsonl --words N`` and ``global24 verify
+article.json [--items items.jsonl]`` call these. Item JSONL follows
+ARCHITECTURE.md: only ``id`` and ``text`` are required; other keys are kept in
+``Item.extra``. A bad line is skipped and reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dateutil import parser as dateparser
+
+from global24.models import Article, Engagement, Image, Item, article_from_json, article_to_json
+from global24.settings import Settings
+from global24.writing.engine import summarize, write_article
+from global24.writing.render import article_to_html, article_to_markdown
+from global24.writing.verify import verify_article
+
+_KNOWN = {
+    "id",
+    "url",
+    "source",
+    "kind",
+    "title",
+    "text",
+    "published",
+    "lang",
+    "author",
+    "engagement",
+    "images",
+}
+
+
+def _when(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        d = dateparser.isoparse(str(value)) if "T" in str(value) else dateparser.parse(str(value))
+    except (ValueError, OverflowError):
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def item_from_record(d: dict[str, Any]) -> Item:
+    """One Item JSONL record as an Item (raises ValueError without id or text)."""
+    if not isinstance(d, dict) or not d.get("id") or not isinstance(d.get("text"), str):
+        raise ValueError("record needs a string 'id' and 'text'")
+    source = str(d.get("source") or "")
+    return Item(
+        id=str(d["id"]),
+        source_id=source or "jsonl",
+        kind=d.get("kind") if d.get("kind") in ("article", "post") else "article",
+        url=d.get("url"),
+        title=d.get("title"),
+        text=d["text"],
+        published_at=_when(d.get("published")),
+        lang=d.get("lang"),
+        author=d.get("author"),
+        engagement=Engagement.from_dict(
+            d.get("engagement") if isinstance(d.get("engagement"), dict) else None
+        ),
+        images=[Image.from_dict(i) for i in d.get("images") or [] if isinstance(i, dict) and i.get("url")],
+        duplicate_of=d.get("duplicate_of"),
+        source_name=d.get("source_name") or source or None,
+        extra={k: v for k, v in d.items() if k not in _KNOWN},
+    )
+
+
+def read_items_jsonl(path: str | Path) -> tuple[list[Item], list[str]]:
+    """Items of a JSONL file and one message per line that could not be read."""
+    items, errors = [], []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                items.append(item_from_record(json.loads(line)))
+            except (ValueError, TypeError) as exc:
+                errors.append(f"line {n}: {exc}")
+    return items, errors
+
+
+def items_from_jsonl(path: str | Path) -> list[Item]:
+    return read_items_jsonl(path)[0]
+
+
+def render(article: Article, fmt: str) -> str:
+    if fmt == "md":
+        return article_to_markdown(article)
+    if fmt == "html":
+        return article_to_html(article)
+    if fmt == "json":
+        return json.dumps(article_to_json(article), ensure_ascii=False, indent=2)
+    raise ValueError(f"unknown format {fmt!r} (json, md or html)")
+
+
+def write_jsonl(in_path: str | Path, out_path: str | Path | None, fmt: str, settings: Settings) -> Article:
+    """Write the article for every item in ``in_path``; save it to ``out_path`` in ``fmt``."""
+    items, errors = read_items_jsonl(in_path)
+    article = write_article(None, items, settings)
+    if errors:
+        article.grounding["input_errors"] = errors
+    if out_path:
+        Path(out_path).write_text(render(article, fmt), encoding="utf-8")
+    return article
+
+
+def summarize_jsonl(in_path: str | Path, words: int, settings: Settings) -> str:
+    """Plain-text lead of the items in ``in_path``, at most ``words`` words."""
+    return summarize(items_from_jsonl(in_path), words, settings)
+
+
+def embedded_items(article_json: dict[str, Any]) -> list[Item]:
+    """The cited items an article JSON carries in its ``sources`` (with their text)."""
+    out = []
+    for s in article_json.get("sources", []):
+        if isinstance(s, dict) and s.get("item_id") and isinstance(s.get("text"), str):
+            out.append(
+                Item(
+                    id=s["item_id"],
+                    source_id=s.get("source") or "",
+                    text=s["text"],
+                    title=s.get("title"),
+                    source_name=s.get("source"),
+                    author=s.get("author"),
+                    published_at=_when(s.get("published")),
+                    kind=s.get("kind") or "article",
+                )
+            )
+    return out
+
+
+def verify_json(
+    article_path: str | Path, items_path: str | Path | None = None, settings: Settings | None = None
+) -> dict:
+    """Grounding report of an article JSON file.
+
+    Item texts come from ``items_path`` (Item JSONL) when given, else from the texts
+    embedded in the article's ``sources`` (``write_embed_text``, on by default).
+    """
+    data = json.loads(Path(article_path).read_text(encoding="utf-8"))
+    article = article_from_json(data)
+    if items_path:
+        items, basis = items_from_jsonl(items_path), f"items from {items_path}"
+    else:
+        items, basis = embedded_items(data), "texts embedded in the article's sources"
+    min_support = settings.write_min_support if settings is not None else 0.6
+    report = verify_article(article, items, min_support)
+    report["basis"] = basis
+    report["ok"] = report["sentences"] > 0 and report["unsupported"] == 0
+    return report

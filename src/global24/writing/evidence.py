@@ -1,0 +1,346 @@
+"""The evidence pack: every usable sentence of a story's items, tied to its exact span.
+
+Each unit knows its item, source, offsets, entities, figures, dates and quotation,
+and carries a score built from centrality (closeness to the story's centroid),
+position in its item and source independence (how many outlets carry the same
+sentence). Syndicated copies and near-identical sentences from other outlets are
+grouped, so a claim is written once and cited to everyone who carries it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from global24 import text as tx
+from global24.models import Item
+
+# A dateline such as "TOKYO (Meridian Wire) — " or "RIO DE JANEIRO, Oct 28 (Wire) - ".
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'\-]+(?:[ ,][A-Z][A-Za-z.'\-]*){0,4}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s+)"
+)
+_BOILERPLATE = re.compile(
+    r"^(?:by\s+[A-Z][\w.'\- ]{2,40}$|read more|subscribe|sign up|click here|all rights reserved|copyright|©|"
+    r"\(?reporting by|editing by|writing by|additional reporting|this (?:story|article) (?:has been|was) updated|"
+    r"follow us|share this|photo:|image:|related:|advertisement)",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(r"^[\w ,./\-]{0,40}\d{4}\.?$")
+# Mixed-case datelines need a real dash: "Meadow Lake, Saskatchewan – The council …"
+_PLACE_DASH = re.compile(
+    r"^[A-Z][\w.'\-]*(?:,?\s+[A-Z][\w.'\-]*){0,4}\s*(?:\([^)]{1,40}\))?\s+[—–]\s+(?=[A-Z])"
+)
+# A date glued before the first sentence: "Tuesday, January 18, 2005Through a telethon …"
+_DATE_PREFIX = re.compile(
+    r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}\s*(?=[A-Z])"
+)
+_TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
+
+
+FREQ_WEIGHT = 0.7  # share of word-frequency centrality (the rest: TF-IDF centroid)
+POSITION_WEIGHT = 0.8  # how much a sentence's place in its item matters
+
+
+@dataclass
+class Unit:
+    """One evidence sentence: an exact span of one item's text."""
+
+    id: int
+    item_id: str
+    source: str
+    text: str
+    start: int
+    end: int
+    position: int
+    kind: str = "article"
+    lang: str = "en"
+    published: datetime | None = None
+    background: bool = False
+    duplicate: bool = False  # the item is a syndicated copy of another item
+    tokens: list[str] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+    quantities: list[tx.Quantity] = field(default_factory=list)
+    dates: list[tx.DateMention] = field(default_factory=list)
+    quote: tx.Quote | None = None
+    score: float = 0.0
+    group: int = -1  # id of the same-claim group (units saying the same thing)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Evidence:
+    """Everything the outline and the writers draw on, for one story."""
+
+    items: dict[str, Item]
+    units: list[Unit]
+    groups: dict[int, list[int]]
+    vectors: np.ndarray | None = None  # L2-normalised TF-IDF rows, aligned with units
+    keyphrases: list[str] = field(default_factory=list)
+
+    def unit(self, uid: int) -> Unit:
+        return self.units[uid]
+
+    def same_claim(self, uid: int) -> list[Unit]:
+        """The unit and every other unit (other items) that says the same thing."""
+        g = self.units[uid].group
+        return [self.units[i] for i in self.groups.get(g, [uid])]
+
+    def similarity(self, a: int, b: int) -> float:
+        if self.vectors is None:
+            return 0.0
+        return float(self.vectors[a] @ self.vectors[b])
+
+    def source_count(self, uid: int) -> int:
+        return len({u.source for u in self.same_claim(uid)})
+
+
+def item_lang(item: Item) -> str:
+    """The item's language; without a tag, mostly-ASCII text counts as English."""
+    if item.lang:
+        return item.lang.split("-")[0].lower()
+    letters = [c for c in item.text[:2000] if c.isalpha()]
+    if not letters:
+        return "en"
+    return "en" if sum(c.isascii() for c in letters) / len(letters) > 0.9 else "und"
+
+
+def source_name(item: Item) -> str:
+    return item.source_name or item.author or item.source_id or "unknown source"
+
+
+_CJK_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def _split(item: Item, lang: str) -> list[tx.Span]:
+    if lang == "en" or lang not in ("ja", "zh", "ko"):
+        return tx.sentences(item.text)
+    out = []
+    for m in _CJK_SENT.finditer(item.text):
+        piece = m.group().strip()
+        if piece:
+            s = item.text.find(piece, m.start())
+            out.append(tx.Span(piece, s, s + len(piece)))
+    return out
+
+
+def compress(span: tx.Span, first: bool) -> tx.Span | None:
+    """Drop datelines and boilerplate; the result is still an exact sub-span (or None)."""
+    text, start = span.text, span.start
+    if first:
+        for rx in (_DATE_PREFIX, _DATELINE, _PLACE_DASH):
+            m = rx.match(text)
+            if m and len(text) - m.end() > 20:
+                text, start = text[m.end() :], start + m.end()
+    if _BOILERPLATE.match(text) or _DATE_ONLY.match(text):
+        return None
+    return tx.Span(text, start, start + len(text))
+
+
+def units_from_item(
+    item: Item, start_id: int, background: bool = False, entity_backend: str = "rules"
+) -> list[Unit]:
+    """Evidence units of one item (offsets into ``item.text``)."""
+    lang = item_lang(item)
+    out: list[Unit] = []
+    spans = _split(item, lang)
+    quotes = tx.quotations(item.text) if lang == "en" else []
+    for pos, sp in enumerate(spans):
+        c = compress(sp, first=not out and pos <= 2)
+        if c is None:
+            continue
+        min_words = 3 if item.kind == "post" or lang != "en" else 6
+        if lang == "en" and len(c.text.split()) < min_words:
+            continue
+        if lang == "en" and item.kind != "post" and not _TERMINAL.search(c.text):
+            continue  # headings and captions inside the body are not sentences
+        q = next((q for q in quotes if c.start <= q.start < c.end), None)
+        out.append(
+            Unit(
+                id=start_id + len(out),
+                item_id=item.id,
+                source=source_name(item),
+                text=c.text,
+                start=c.start,
+                end=c.end,
+                position=pos,
+                kind=item.kind or "article",
+                lang=lang,
+                published=item.published_at,
+                background=background,
+                duplicate=bool(item.duplicate_of),
+                tokens=tx.content_tokens(c.text) if lang == "en" else [],
+                entities=[e.text for e in tx.entities(c.text, entity_backend)] if lang == "en" else [],
+                quantities=tx.numbers(c.text) if lang == "en" else [],
+                dates=tx.dates(c.text) if lang == "en" else [],
+                quote=q,
+            )
+        )
+    return out
+
+
+def _figures(u: Unit) -> frozenset[float]:
+    return frozenset(v for q in u.quantities for v in q.values[:1])
+
+
+def _group(units: list[Unit], threshold: float = 0.6) -> dict[int, list[int]]:
+    """Group units of different items that say the same (token Jaccard, same figures)."""
+    parent = list(range(len(units)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    sets = [frozenset(u.tokens) for u in units]
+    index: dict[str, list[int]] = defaultdict(list)
+    for u, s in zip(units, sets, strict=True):
+        for t in s:
+            index[t].append(u.id)
+    for u in units:
+        if len(sets[u.id]) < 3:
+            continue
+        overlap: dict[int, int] = defaultdict(int)
+        for t in sets[u.id]:
+            posting = index[t]
+            if len(posting) > 200:  # very common token: not discriminative
+                continue
+            for j in posting:
+                if j > u.id:
+                    overlap[j] += 1
+        for j, inter in overlap.items():
+            v = units[j]
+            if v.item_id == u.item_id or v.lang != u.lang:
+                continue
+            union = len(sets[u.id]) + len(sets[j]) - inter
+            if union and inter / union >= threshold and _figures(u) == _figures(v):
+                parent[find(j)] = find(u.id)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for u in units:
+        groups[find(u.id)].append(u.id)
+    for g, members in groups.items():
+        for m in members:
+            units[m].group = g
+    return dict(groups)
+
+
+def _vectors(units: list[Unit]) -> np.ndarray | None:
+    docs = [" ".join(u.tokens) for u in units]
+    if not any(docs):
+        return None
+    vec = TfidfVectorizer(tokenizer=str.split, lowercase=False, token_pattern=None, sublinear_tf=True)
+    try:
+        m = vec.fit_transform(docs)
+    except ValueError:
+        return None
+    return m.toarray().astype(np.float32)
+
+
+def _score(ev: Evidence) -> None:
+    """Centrality x position x independence, written into ``unit.score``.
+
+    Centrality blends how widely a unit's words recur across the story (mean
+    sentence frequency of its content words, as in SumBasic) with TF-IDF
+    closeness to the story's centroid; news puts what matters first, so early
+    sentences of an item weigh more.
+    """
+    if ev.vectors is None:
+        return
+    main = [u for u in ev.units if not u.background and not u.duplicate and u.lang == "en"]
+    if not main:
+        return
+    centroid = ev.vectors[[u.id for u in main]].mean(axis=0)
+    centroid = centroid / (float(np.linalg.norm(centroid)) or 1.0)
+    df: Counter[str] = Counter(t for u in main for t in set(u.tokens))
+    freq = {u.id: sum(df[t] for t in set(u.tokens)) / max(1, len(set(u.tokens))) for u in ev.units}
+    cent = {u.id: float(ev.vectors[u.id] @ centroid) for u in ev.units}
+    fmax = max(freq.values()) or 1.0
+    cmax = max(cent.values()) or 1.0
+    for u in ev.units:
+        if u.lang != "en" or not u.tokens:
+            continue
+        central = FREQ_WEIGHT * freq[u.id] / fmax + (1 - FREQ_WEIGHT) * max(cent[u.id], 0.0) / cmax
+        pos = 1.0 / math.sqrt(1 + u.position)
+        indep = len({x.source for x in ev.same_claim(u.id) if not x.duplicate or x is u})
+        length = 1.0 if 8 <= u.words <= 45 else (0.6 if u.words < 8 else 0.8)
+        u.score = (
+            central
+            * (1 - POSITION_WEIGHT + POSITION_WEIGHT * pos)
+            * (1 + 0.3 * math.log(max(indep, 1)))
+            * length
+        )
+
+
+def build_evidence(
+    items: list[Item], background: list[Item] = (), max_items: int = 80, entity_backend: str = "rules"
+) -> Evidence:
+    """The evidence pack of a story: units, same-claim groups, vectors and scores."""
+    seen: set[str] = set()
+    chosen: list[tuple[Item, bool]] = []
+    for it in items:
+        if it.id in seen or not (it.text or "").strip() or it.error:
+            continue
+        seen.add(it.id)
+        chosen.append((it, False))
+    chosen = chosen[:max_items]
+    for it in background:
+        if it.id in seen or not (it.text or "").strip():
+            continue
+        seen.add(it.id)
+        chosen.append((it, True))
+    units: list[Unit] = []
+    for it, bg in chosen:
+        units.extend(units_from_item(it, len(units), background=bg, entity_backend=entity_backend))
+    ev = Evidence(items={it.id: it for it, _ in chosen}, units=units, groups={})
+    ev.groups = _group(units)
+    ev.vectors = _vectors(units)
+    _score(ev)
+    main_text = "\n".join(u.text for u in units if not u.background and u.lang == "en")
+    ev.keyphrases = tx.keyphrases(main_text[:20000], top=20)
+    return ev
+
+
+def mmr(
+    ev: Evidence,
+    candidates: list[int],
+    k: int,
+    lam: float = 0.7,
+    avoid: list[int] = (),
+    max_sim: float = 0.55,
+) -> list[int]:
+    """Maximal marginal relevance: high score, low similarity to what is already chosen."""
+    pool = [c for c in candidates if ev.units[c].score > 0]
+    if not pool:
+        return []
+    top = max(ev.units[c].score for c in pool) or 1.0
+    chosen: list[int] = []
+    taken = list(avoid)
+    taken_groups = {ev.units[a].group for a in avoid}
+    while pool and len(chosen) < k:
+        best, best_val = None, -1e9
+        for c in pool:
+            if ev.units[c].group in taken_groups:
+                continue
+            red = max((ev.similarity(c, t) for t in taken), default=0.0)
+            if red >= max_sim:
+                continue
+            val = lam * ev.units[c].score / top - (1 - lam) * red
+            if val > best_val:
+                best, best_val = c, val
+        if best is None:
+            break
+        chosen.append(best)
+        taken.append(best)
+        taken_groups.add(ev.units[best].group)
+        pool.remove(best)
+    return chosen

@@ -1,0 +1,147 @@
+"""Headline, dek, attribution line, gallery and source list of an article.
+
+The headline is a source's own title (the one closest to the story's centre,
+cleaned of outlet suffixes), so it says nothing no source said; the dek is the
+evidence's best short sentence. The attribution line names the outlets that
+carried the most weight in the written article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from global24 import text as tx
+from global24.models import Item, Section
+from global24.writing.evidence import Evidence, item_lang, source_name
+
+_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
+
+
+def clean_title(title: str) -> str:
+    """A title without a trailing " - Outlet" or " | Site" and without extra space."""
+    t = re.sub(r"\s+", " ", title).strip()
+    m = _SUFFIX.search(t)
+    if m and len(t[: m.start()].split()) >= 4:
+        t = t[: m.start()]
+    return t
+
+
+def choose_headline(ev: Evidence) -> tuple[str, str | None]:
+    """(headline, item id) from the English titles, the most central one winning."""
+    cands = [
+        it for it in ev.items.values()
+        if it.title and not it.duplicate_of and item_lang(it) == "en" and it.kind != "post"
+        and not any(u.background for u in ev.units if u.item_id == it.id)
+    ]  # fmt: skip
+    if not cands:
+        cands = [it for it in ev.items.values() if it.title]
+    if not cands:
+        best = max((u for u in ev.units if u.lang == "en"), key=lambda u: u.score, default=None)
+        return (best.text, best.item_id) if best else ("", None)
+    central = Counter()
+    for u in ev.units:
+        if not u.background:
+            central[u.item_id] += u.score
+    main_tokens = Counter(t for u in ev.units if not u.background for t in set(u.tokens))
+
+    def score(it: Item) -> float:
+        toks = tx.content_tokens(it.title or "")
+        if not toks:
+            return 0.0
+        coverage = sum(np.log1p(main_tokens[t]) for t in toks) / len(toks)
+        n = len(it.title.split())
+        fit = 1.0 if 6 <= n <= 16 else 0.7
+        return coverage * fit + 0.05 * central[it.id]
+
+    best = max(cands, key=lambda it: (score(it), it.id))
+    return clean_title(best.title or ""), best.id
+
+
+def attribution(sections: list[Section], ev: Evidence, top: int = 2) -> tuple[str, list[str]]:
+    """ "Independent analysis based on open media from A, B and N others", by citation weight."""
+    weight: Counter[str] = Counter()
+    for sec in sections:
+        for para in sec.paragraphs:
+            for s in para:
+                for k, c in enumerate(s.citations):
+                    it = ev.items.get(c.item_id)
+                    if it is not None:
+                        weight[source_name(it)] += 1.0 if k == 0 else 0.5
+    names = [n for n, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if not names:
+        return "", []
+    head = names[:top]
+    rest = len(names) - len(head)
+    if rest == 0:
+        who = head[0] if len(head) == 1 else " and ".join(head)
+    else:
+        who = f"{', '.join(head)} and {rest} other{'s' if rest > 1 else ''}"
+    return f"Independent analysis based on open media from {who}", names
+
+
+def gallery(ev: Evidence, cited: set[str], limit: int = 6) -> list[dict]:
+    """Images of the story's items (cited items first), each with caption, credit and source."""
+    seen: set[str] = set()
+    out = []
+    order = sorted(
+        ev.items.values(),
+        key=lambda it: (
+            it.id not in cited,
+            it.duplicate_of is not None,
+            it.published_at is None,
+            it.published_at or 0,
+            it.id,
+        ),
+    )
+    for it in order:
+        if any(u.background for u in ev.units if u.item_id == it.id):
+            continue
+        for img in it.images:
+            if not img.url or img.url in seen:
+                continue
+            seen.add(img.url)
+            out.append(
+                {
+                    "url": img.url,
+                    "caption": img.caption or it.title or "",
+                    "credit": img.credit or source_name(it),
+                    "item_id": it.id,
+                    "source": source_name(it),
+                    "width": img.width,
+                    "height": img.height,
+                }
+            )
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def source_list(ev: Evidence, cited: set[str], with_text: bool = True) -> list[dict]:
+    """The cited items, for the article's "sources" (with text, so the article verifies alone)."""
+    out = []
+    for it in sorted(
+        (ev.items[i] for i in cited if i in ev.items),
+        key=lambda it: (
+            it.published_at is None,
+            it.published_at.isoformat() if it.published_at else "",
+            it.id,
+        ),
+    ):
+        d = {
+            "item_id": it.id,
+            "source": source_name(it),
+            "url": it.url,
+            "title": it.title,
+            "published": it.published_at.isoformat() if it.published_at else None,
+            "kind": it.kind,
+            "lang": item_lang(it),
+            "author": it.author,
+            "duplicate_of": it.duplicate_of,
+        }
+        if with_text:
+            d["text"] = it.text
+        out.append(d)
+    return out

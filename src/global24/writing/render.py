@@ -1,0 +1,140 @@
+"""Markdown and standalone HTML renderings of an Article (the web app has its own templates).
+
+Citations become numbered source notes: each cited item gets one number, in the
+order of first citation, and every sentence ends with its numbers. The timeline
+section's k-th paragraph is ``article.timeline[k]``, whose date labels it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from global24.models import Article
+
+
+def _numbers(article: Article) -> dict[str, int]:
+    order: dict[str, int] = {}
+    for sec in article.sections:
+        for para in sec.paragraphs:
+            for s in para:
+                for c in s.citations:
+                    order.setdefault(c.item_id, len(order) + 1)
+    return order
+
+
+def _label(iso: str) -> str:
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _source_lookup(article: Article) -> dict[str, dict]:
+    return {s.get("item_id"): s for s in article.sources}
+
+
+def article_to_markdown(article: Article) -> str:
+    """The article as Markdown, with [n] citations and a numbered source list."""
+    nums = _numbers(article)
+    out = [f"# {article.headline}", ""]
+    if article.heat:
+        out += [f"🔥 {article.heat.get('score', 0):.0f}", ""]
+    if article.dek:
+        out += [f"*{article.dek}*", ""]
+    if article.attribution:
+        out += [article.attribution + ".", ""]
+    for k, img in enumerate(article.images, 1):
+        cap = img.get("caption") or ""
+        out += [
+            f"![{cap}]({img.get('url')})",
+            f"{k} / {len(article.images)} · {cap} — {img.get('credit') or ''}",
+            "",
+        ]
+    for sec in article.sections:
+        out += [f"## {sec.heading}", ""]
+        for k, para in enumerate(sec.paragraphs):
+            text = " ".join(s.text + "".join(f"[{nums[c.item_id]}]" for c in s.citations) for s in para)
+            if sec.kind == "timeline" and k < len(article.timeline):
+                text = f"- **{_label(article.timeline[k]['date'])}** — {text}"
+            out += [text, ""]
+    src = _source_lookup(article)
+    out += ["## Sources", ""]
+    for item_id, n in nums.items():
+        s = src.get(item_id, {})
+        title = s.get("title") or item_id
+        url = s.get("url")
+        when = (s.get("published") or "")[:10]
+        line = f"{n}. {s.get('source', '')} — " + (f"[{title}]({url})" if url else title)
+        out.append(line + (f" ({when})" if when else ""))
+    g = article.grounding
+    out += [
+        "",
+        f"_Grounding: {g.get('verified', 0)} of {g.get('sentences', 0)} sentences verified, "
+        f"{g.get('dropped', 0)} dropped. Writer: {article.writer}. Revision {article.revision}. "
+        f"{article.change_note}_",
+        "",
+    ]
+    return "\n".join(out)
+
+
+_CSS = """body{font:17px/1.6 Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#111}
+h1{font-size:2rem;line-height:1.2}.heat{color:#c40}.dek{font-size:1.2rem;color:#333}.attr{color:#555}
+figure{margin:1rem 0}figure img{max-width:100%}figcaption{font-size:.85rem;color:#555}
+sup a{text-decoration:none;color:#06c}ol.sources{font-size:.9rem}.meta{font-size:.8rem;color:#666}"""
+
+
+def article_to_html(article: Article) -> str:
+    """A standalone HTML page of the article (escaped; citations link to the source list)."""
+    nums = _numbers(article)
+    e = escape
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(article.headline)}</title><style>{_CSS}</style></head><body><article>",
+        f"<h1>{e(article.headline)}",
+    ]
+    if article.heat:
+        parts.append(f' <span class="heat">🔥{article.heat.get("score", 0):.0f}</span>')
+    parts.append("</h1>")
+    if article.dek:
+        parts.append(f'<p class="dek">{e(article.dek)}</p>')
+    if article.attribution:
+        parts.append(f'<p class="attr">{e(article.attribution)}.</p>')
+    for k, img in enumerate(article.images, 1):
+        parts.append(
+            f'<figure><img src="{e(img.get("url") or "")}" alt="{e(img.get("caption") or "")}">'
+            f"<figcaption>{k} / {len(article.images)} · {e(img.get('caption') or '')} — "
+            f"{e(img.get('credit') or '')}</figcaption></figure>"
+        )
+    for sec in article.sections:
+        parts.append(f'<section class="{e(sec.kind.split(":")[0])}"><h2>{e(sec.heading)}</h2>')
+        for k, para in enumerate(sec.paragraphs):
+            body = " ".join(
+                e(s.text)
+                + "".join(
+                    f'<sup><a href="#src-{nums[c.item_id]}">{nums[c.item_id]}</a></sup>' for c in s.citations
+                )
+                for s in para
+            )
+            if sec.kind == "timeline" and k < len(article.timeline):
+                body = f"<strong>{e(_label(article.timeline[k]['date']))}</strong> — {body}"
+            parts.append(f"<p>{body}</p>")
+        parts.append("</section>")
+    src = _source_lookup(article)
+    parts.append('<h2>Sources</h2><ol class="sources">')
+    for item_id, n in nums.items():
+        s = src.get(item_id, {})
+        title = e(s.get("title") or item_id)
+        link = f'<a href="{e(s["url"])}">{title}</a>' if s.get("url") else title
+        parts.append(
+            f'<li id="src-{n}">{e(s.get("source") or "")} — {link} {e((s.get("published") or "")[:10])}</li>'
+        )
+    g = article.grounding
+    parts.append(
+        f'</ol><p class="meta">{g.get("verified", 0)} of {g.get("sentences", 0)} sentences verified, '
+        f"{g.get('dropped', 0)} dropped · writer {e(article.writer)} · revision {article.revision} · "
+        f"{e(article.change_note)}</p></article></body></html>"
+    )
+    return "\n".join(parts)

@@ -1,0 +1,80 @@
+"""A dated timeline from the evidence: sentences that name a day, placed on that day.
+
+Dates written in a sentence ("on Oct. 28", "on Monday") are resolved against the
+item's publication time. When the text names too few days, the items' own
+publication times fill in ("reported" entries), which is metadata, not a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from global24 import text as tx
+from global24.writing.evidence import Evidence, Unit
+
+_FUTURE = re.compile(
+    r"\b(will|is expected to|are expected to|plans? to|is set to|are set to|is due to|scheduled|upcoming|next)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Entry:
+    day: date
+    unit: Unit
+    basis: str  # "text" (the sentence names the day) or "published" (the item's date)
+
+
+def _day(u: Unit) -> date | None:
+    if u.published is None:
+        return None
+    future = bool(_FUTURE.search(u.text))
+    for d in u.dates:
+        if d.day is None and d.weekday is None:
+            continue
+        resolved = tx.resolve_date(d, u.published, future=future)
+        if resolved is not None:
+            return resolved
+    return None
+
+
+def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[Entry]:
+    """Up to ``max_entries`` dated entries, one or two per day, in date order."""
+    by_day: dict[date, list[Entry]] = {}
+    for u in ev.units:
+        if u.background or u.duplicate or u.lang != "en" or u.id in avoid:
+            continue
+        d = _day(u)
+        if d is not None:
+            by_day.setdefault(d, []).append(Entry(d, u, "text"))
+    if len(by_day) < 3:
+        # fall back on when the items were published: each item's best unit on its day
+        best: dict[str, Unit] = {}
+        for u in ev.units:
+            if u.background or u.duplicate or u.published is None or u.id in avoid or u.kind == "post":
+                continue
+            if u.lang == "en" and (u.item_id not in best or u.score > best[u.item_id].score):
+                best[u.item_id] = u
+            elif u.lang != "en" and u.item_id not in best:
+                best[u.item_id] = u  # its first sentence, kept as written
+        for u in best.values():
+            d = u.published.date()
+            if all(e.unit.group != u.group for e in by_day.get(d, [])):
+                by_day.setdefault(d, []).append(Entry(d, u, "published"))
+    entries: list[Entry] = []
+    used_groups: set[int] = set()
+    for d in sorted(by_day):
+        ranked = sorted(by_day[d], key=lambda e: (e.basis != "text", -e.unit.score))
+        n = 0
+        for e in ranked:
+            if e.unit.group in used_groups or n >= 2:
+                continue
+            entries.append(e)
+            used_groups.add(e.unit.group)
+            n += 1
+    if len(entries) > max_entries:
+        keep = sorted(entries, key=lambda e: (e.basis != "text", -e.unit.score))[:max_entries]
+        entries = [e for e in entries if e in keep]
+    return entries
