@@ -276,14 +276,38 @@ class Desk:
 
     # the round and the loop ---------------------------------------------------------------
     async def run_round(self, progress: Progress | None = None) -> RoundReport:
-        report = await self.fetch(progress=progress)
-        report.assigned, report.stories_changed = self.cluster()
-        samples = self.score() if report.assigned or report.items_updated else []
+        """One round of every stage; a stage that fails is logged and recorded, the next one still runs."""
+        report = RoundReport()
+        try:
+            report = await self.fetch(progress=progress)
+        except Exception as exc:
+            self._stage_failed(report, "fetch", exc)
+        try:
+            report.assigned, report.stories_changed = self.cluster()
+        except Exception as exc:
+            self._stage_failed(report, "cluster", exc)
+        samples: list[HeatSample] = []
+        try:
+            samples = self.score() if report.assigned or report.items_updated or self._baseline is None else []
+        except Exception as exc:
+            self._stage_failed(report, "heat", exc)
         report.heat_samples = len(samples)
-        articles = self.write()
+        articles: list[Article] = []
+        try:
+            articles = self.write()
+        except Exception as exc:
+            self._stage_failed(report, "write", exc)
         report.articles = [a.story_id for a in articles]
-        self.publish(report, samples, articles)
+        try:
+            self.publish(report, samples, articles)
+        except Exception as exc:
+            self._stage_failed(report, "publish", exc)
         return report
+
+    @staticmethod
+    def _stage_failed(report: RoundReport, stage: str, exc: Exception) -> None:
+        log.exception("stage %s failed: %s", stage, exc)
+        report.errors.append((f"stage {stage}", f"{type(exc).__name__}: {exc}"))
 
     async def run_forever(
         self, stop: asyncio.Event, on_round: Callable[[RoundReport], None] | None = None

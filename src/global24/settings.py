@@ -128,11 +128,20 @@ TABLE: tuple[Setting, ...] = (
     Setting("site_name", str, "Global24", "Brand shown on the site and feeds."),
     Setting("base_url", str, "http://127.0.0.1:8024", "Public URL of the site, for feeds and links."),
     Setting("admin_token", str, "", "Bearer token for API writes; empty disables writes."),
+    Setting(
+        "web_cache_seconds",
+        float,
+        2.0,
+        "Seconds a rendered page may be reused when the store offers no version probe; 0 disables the page cache.",
+    ),
     # webhooks
     Setting("webhook_urls", list, [], "URLs that receive signed webhook POSTs."),
     Setting("webhook_secret", str, "", "HMAC-SHA256 secret for webhook signatures."),
     Setting("webhook_heat_threshold", float, 80.0, "Heat above which a story fires story.hot."),
     Setting("webhook_retries", int, 5, "Delivery attempts before a webhook is given up."),
+    Setting("webhook_backoff", float, 2.0, "Seconds before the second webhook attempt; doubles each retry."),
+    Setting("webhook_timeout", float, 10.0, "Seconds to wait for a webhook receiver to answer."),
+    Setting("webhook_failing_errors", int, 3, "Fetch errors in a row after which a source fires source.failing."),
     # demo
     Setting("demo_port", int, 8025, "Port of the bundled demo source server."),
     Setting("run_interval", float, 30.0, "Seconds between two rounds of the desk loop."),
