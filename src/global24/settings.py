@@ -84,6 +84,13 @@ TABLE: tuple[Setting, ...] = (
     Setting(
         "cluster_multilingual", bool, True, "Use multilingual sentence vectors for items not in English."
     ),
+    Setting(
+        "cluster_items_per_hour",
+        float,
+        4000.0,
+        "Clock for items without a time: each one advances the stream clock by 1/this hours.",
+    ),
+    Setting("cluster_decay_hours", float, 24.0, "Half-life of an item's weight in its story's centroid."),
     Setting("story_cooling_hours", float, 24.0, "A story idle this long is cooling."),
     Setting("story_archive_hours", float, 96.0, "A story idle this long is archived."),
     # heat
