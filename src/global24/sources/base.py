@@ -1,0 +1,309 @@
+"""Shapes shared by every source adapter: fetch results, parse results, helpers.
+
+Fetching is separate from parsing: a :class:`FetchResult` carries raw bytes,
+parsers turn bytes + headers + base URL into a :class:`ParseResult` and never
+raise on bad input (the error travels in the result, feedparser's bozo model).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import time
+from collections.abc import Callable, Container
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+from global24.models import Item, Source
+
+# Anything a caller can use to say "this URL is already in the store".
+KnownUrls = Callable[[str], bool] | Container[str] | None
+
+
+@dataclass
+class FetchResult:
+    """What one HTTP fetch produced (after redirects); ``error`` set on failure."""
+
+    url: str
+    final_url: str = ""
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
+    content: bytes = b""
+    not_modified: bool = False
+    error: str | None = None
+    elapsed: float = 0.0
+    retry_after: float | None = None  # seconds, from Retry-After
+    redirects: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.not_modified
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+
+@dataclass
+class ParseResult:
+    """Items found in one payload, plus what went wrong (never raised)."""
+
+    items: list[Item] = field(default_factory=list)
+    error: str | None = None  # fatal: nothing usable came out
+    bozo: bool = False  # payload was malformed but (partly) usable
+    bozo_exception: str | None = None
+    warnings: list[str] = field(default_factory=list)  # per-entry problems, skipped entries
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PageResult:
+    """Main text and metadata of one web page."""
+
+    url: str = ""
+    text: str = ""
+    html: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    canonical_url: str | None = None
+    image: str | None = None
+    image_caption: str | None = None
+    description: str | None = None
+    sitename: str | None = None
+    lang: str | None = None
+    og: dict[str, str] = field(default_factory=dict)
+    twitter: dict[str, str] = field(default_factory=dict)
+    page_type: str = "article"  # article | index
+    links: list[str] = field(default_factory=list)  # article links, for index pages
+    extractor: str = ""  # which extractor's text won
+    error: str | None = None
+
+
+@dataclass
+class CollectResult:
+    """Outcome of collecting one source once: what the pipeline stores."""
+
+    source_id: str
+    items: list[Item] = field(default_factory=list)
+    error: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: float | None = None
+    status: int = 0
+    fetches: int = 0
+    warnings: list[str] = field(default_factory=list)
+    title: str | None = None
+    # The settings the collect ran under, so apply_fetch_outcome uses the same intervals.
+    settings: Any = field(default=None, repr=False, compare=False)
+
+
+class Fetches(Protocol):
+    """What collectors need from a fetcher (see :class:`global24.sources.fetcher.Fetcher`)."""
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
+    ) -> FetchResult: ...
+
+
+class Collector(Protocol):
+    """One adapter per source kind: build URL(s), fetch, parse."""
+
+    async def __call__(
+        self, source: Source, fetcher: Fetches, *, settings: Any, known_urls: KnownUrls = None
+    ) -> CollectResult: ...
+
+
+def is_known(url: str, known_urls: KnownUrls) -> bool:
+    """True when ``known_urls`` (callable or container) says the URL is stored."""
+    if known_urls is None:
+        return False
+    if callable(known_urls):
+        return bool(known_urls(url))
+    return url in known_urls
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def absolute_url(base: str | None, href: str | None) -> str | None:
+    """``href`` resolved against ``base``; only http(s) results are kept."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith(("javascript:", "data:", "mailto:", "#")):
+        return None
+    try:
+        url = urljoin(base or "", href)
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def host_of(url: str) -> str:
+    """Lower-cased host of a URL, '' when it has none."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def struct_to_datetime(value: time.struct_time | None) -> datetime | None:
+    """feedparser's UTC struct_time as an aware datetime (None if absent or absurd)."""
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """ISO-8601 / RFC 2822 / loose date string as aware UTC datetime, else None."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    s = value.strip()
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:
+            from email.utils import parsedate_to_datetime
+
+            dt = parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            try:
+                from dateutil import parser as dateparser
+
+                dt = dateparser.parse(s)
+            except (ValueError, OverflowError, TypeError):
+                return None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    try:
+        return dt.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "hr",
+}
+_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+def html_to_text(html: str | None) -> str:
+    """Plain text of an HTML fragment: tags dropped, blocks become paragraphs."""
+    if not html:
+        return ""
+    if "<" not in html and "&" not in html:
+        return _tidy(html)
+    try:
+        import lxml.html
+
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except Exception:  # lxml raises several types on junk; fall back to a regex strip
+        return _tidy(re.sub(r"<[^>]+>", " ", html))
+    parts: list[str] = []
+
+    def walk(el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "template", "noscript"):
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if tag in _BLOCK_TAGS:
+            parts.append("\n\n" if tag != "br" else "\n")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if tag in _BLOCK_TAGS and tag != "br":
+            parts.append("\n\n")
+        if el.tail:
+            parts.append(el.tail)
+
+    try:
+        walk(root)
+    except RecursionError:
+        return _tidy(root.text_content())
+    return _tidy("".join(parts))
+
+
+def _tidy(text: str) -> str:
+    lines = [_WS.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    out = "\n".join(lines)
+    out = re.sub(r"\n{3,}", "\n\n", out)
+    return out.strip()
+
+
+def looks_like_image(url: str | None, mime: str | None = None, medium: str | None = None) -> bool:
+    """Whether an enclosure/attachment is an image, from its type, medium or extension."""
+    if medium:
+        return medium.lower() == "image"
+    if mime:
+        return mime.lower().startswith("image/")
+    if not url:
+        return False
+    path = urlsplit(url).path.lower()
+    return path.endswith((".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"))
+
+
+def to_int(value: Any) -> int | None:
+    """int(value) or None for anything that is not a non-negative number."""
+    try:
+        n = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return n if n >= 0 else None
+
+
+def error_text(exc: BaseException) -> str:
+    """Short one-line description of an exception for last_error fields."""
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    name = type(exc).__name__
+    return f"{name}: {msg}"[:300] if msg else name
+
+
+def source_display_name(source: Source, fallback: str | None = None) -> str | None:
+    """The outlet name to stamp on items: the source's name, else what the payload says."""
+    return source.name or fallback or None

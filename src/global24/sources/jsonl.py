@@ -1,0 +1,222 @@
+"""Item JSONL: the import/export format of ARCHITECTURE.md (one JSON object a line).
+
+``{"id", "url"?, "source", "kind", "title"?, "text", "published"?, "lang"?,
+"author"?, "engagement"?, "images"?}``; only ``id`` and ``text`` are required and
+extra keys are kept in ``Item.extra``. A malformed line is reported with its
+line number and skipped; the rest is imported. This is also how converted
+X/Twitter archives or GDELT extracts come in.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from global24.models import Engagement, Image, Item, Source
+from global24.settings import Settings
+from global24.sources.base import CollectResult, Fetches, KnownUrls, ParseResult, parse_datetime
+
+KNOWN_KEYS = {
+    "id",
+    "url",
+    "source",
+    "kind",
+    "title",
+    "text",
+    "published",
+    "lang",
+    "author",
+    "engagement",
+    "images",
+}
+MAX_LINE_CHARS = 2_000_000
+
+
+def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Item, list[str]]:
+    """One contract object as an Item plus soft problems (bad optional fields are dropped, not fatal).
+
+    Raises ValueError when a required field is missing or has the wrong type.
+    """
+    problems: list[str] = []
+    raw_id = d.get("id")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int) or str(raw_id).strip() == "":
+        raise ValueError("'id' is required (a non-empty string)")
+    text = d.get("text")
+    if not isinstance(text, str):
+        raise ValueError("'text' is required (a string)")
+    source_name = d.get("source") if isinstance(d.get("source"), str) else None
+    source_id = source.id if source is not None else Source.make_id("jsonl", source_name or "jsonl")
+    kind = d.get("kind") if d.get("kind") in ("article", "post") else "article"
+    if "kind" in d and d.get("kind") not in ("article", "post"):
+        problems.append(f"unknown kind {d.get('kind')!r}, read as 'article'")
+    published = None
+    if d.get("published") not in (None, ""):
+        published = parse_datetime(d.get("published"))
+        if published is None:
+            problems.append(f"unreadable 'published' {str(d.get('published'))[:40]!r} ignored")
+    engagement = Engagement()
+    if isinstance(d.get("engagement"), dict):
+        engagement = Engagement.from_dict(d["engagement"])
+    elif d.get("engagement") is not None:
+        problems.append("'engagement' is not an object, ignored")
+    images: list[Image] = []
+    for img in d.get("images") or []:
+        if isinstance(img, dict) and isinstance(img.get("url"), str) and img["url"].strip():
+            images.append(Image.from_dict(img))
+        else:
+            problems.append("an image without a 'url' was ignored")
+    extra = {k: v for k, v in d.items() if k not in KNOWN_KEYS}
+    item = Item(
+        id=str(raw_id).strip(),
+        source_id=source_id,
+        kind=kind,
+        url=_opt_str(d.get("url")),
+        title=_opt_str(d.get("title")),
+        text=text,
+        published_at=published,
+        lang=_opt_str(d.get("lang")),
+        author=_opt_str(d.get("author")),
+        engagement=engagement,
+        images=images,
+        source_name=source_name or (source.name if source is not None else None) or None,
+        extra=extra,
+    )
+    return item, problems
+
+
+def _opt_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def item_to_json(item: Item) -> dict[str, Any]:
+    """An Item in the contract's shape (the inverse of :func:`item_from_json`)."""
+    d: dict[str, Any] = {
+        "id": item.id,
+        "url": item.url,
+        "source": item.source_name or item.source_id,
+        "kind": item.kind,
+        "title": item.title,
+        "text": item.text,
+        "published": item.published_at.isoformat() if item.published_at else None,
+        "lang": item.lang,
+        "author": item.author,
+        "engagement": {
+            "likes": item.engagement.likes,
+            "reposts": item.engagement.reposts,
+            "replies": item.engagement.replies,
+        },
+        "images": [
+            {k: v for k, v in (("url", i.url), ("caption", i.caption), ("credit", i.credit)) if v is not None}
+            for i in item.images
+        ],
+    }
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def iter_jsonl(
+    lines: Iterable[str | bytes], source: Source | None = None
+) -> Iterator[tuple[int, Item | None, str | None]]:
+    """(line number, item or None, problem or None) for every non-blank line; never raises."""
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            line = line.decode("utf-8", errors="replace")
+        line = line.strip().lstrip("\ufeff")
+        if not line:
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            yield number, None, f"line {number}: longer than {MAX_LINE_CHARS} characters, skipped"
+            continue
+        try:
+            d = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            yield number, None, f"line {number}: invalid JSON ({str(exc)[:120]}), skipped"
+            continue
+        if not isinstance(d, dict):
+            yield number, None, f"line {number}: not a JSON object, skipped"
+            continue
+        try:
+            item, problems = item_from_json(d, source)
+        except ValueError as exc:
+            yield number, None, f"line {number}: {exc}, skipped"
+            continue
+        yield number, item, (f"line {number}: " + "; ".join(problems)) if problems else None
+
+
+def read_jsonl(
+    path_or_bytes: str | Path | bytes, source: Source | None = None
+) -> tuple[list[Item], list[str]]:
+    """All items of a JSONL file or payload, and the problems found (with line numbers)."""
+    items: list[Item] = []
+    errors: list[str] = []
+    if isinstance(path_or_bytes, bytes):
+        lines: Iterable[str | bytes] = io.BytesIO(path_or_bytes)
+        for _n, item, problem in iter_jsonl(lines, source):
+            _collect(items, errors, item, problem)
+        return items, errors
+    try:
+        with open(path_or_bytes, "rb") as fh:
+            for _n, item, problem in iter_jsonl(fh, source):
+                _collect(items, errors, item, problem)
+    except OSError as exc:
+        errors.append(f"{path_or_bytes}: {exc.strerror or exc}")
+    return items, errors
+
+
+def _collect(items: list[Item], errors: list[str], item: Item | None, problem: str | None) -> None:
+    if item is not None:
+        items.append(item)
+    if problem:
+        errors.append(problem)
+
+
+def import_jsonl(path: str | Path) -> tuple[list[Item], list[str]]:
+    """Items of an Item JSONL file for ``global24 import`` (problems listed with line numbers)."""
+    return read_jsonl(path)
+
+
+def parse_jsonl(content: bytes, source: Source) -> ParseResult:
+    """A JSONL payload as a ParseResult (skipped lines become warnings)."""
+    items, errors = read_jsonl(content, source)
+    result = ParseResult(items=items, warnings=errors)
+    if not items and errors:
+        result.error = f"no usable line: {errors[0]}"
+    return result
+
+
+async def collect_jsonl(
+    source: Source, fetcher: Fetches, *, settings: Settings | None = None, known_urls: KnownUrls = None
+) -> CollectResult:
+    """A JSONL source: an http(s) URL fetched like any other, or a local file the operator configured."""
+    from global24.sources.fetcher import is_local_path, read_local
+
+    settings = settings or Settings()
+    out = CollectResult(source_id=source.id)
+    if is_local_path(source.url):
+        content, error = read_local(source.url, settings.fetch_max_decompressed)
+        out.fetches = 0
+    else:
+        fetched = await fetcher.fetch(
+            source.url,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            accept="application/x-ndjson, application/jsonl, application/json;q=0.9, */*;q=0.5",
+        )
+        out.fetches = 1
+        out.status, out.not_modified, out.retry_after = (
+            fetched.status,
+            fetched.not_modified,
+            fetched.retry_after,
+        )
+        out.etag, out.last_modified = fetched.etag, fetched.last_modified
+        content, error = fetched.content, fetched.error
+        if fetched.not_modified:
+            return out
+    if error:
+        out.error = error
+        return out
+    parsed = parse_jsonl(content, source)
+    out.items, out.error, out.warnings = parsed.items, parsed.error, parsed.warnings
+    return out

@@ -1,0 +1,137 @@
+"""Item JSONL import (bad lines reported by number, the rest kept) and OPML import/export."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from global24.models import Source
+from global24.sources import (
+    collect,
+    import_jsonl,
+    item_to_json,
+    parse_opml,
+    read_jsonl,
+    read_opml,
+    write_opml,
+)
+from global24.sources.fetcher import Fetcher
+from global24.sources.jsonl import item_from_json
+from tests.sources.conftest import DATA, run
+
+ITEMS = DATA / "jsonl" / "items.jsonl"
+
+
+def test_jsonl_keeps_good_lines_and_reports_bad_ones_by_number():
+    items, errors = import_jsonl(ITEMS)
+    assert [i.id for i in items] == ["fn-001", "fn-003", "5", "fn-006"]
+    assert [e.split(":")[0] for e in errors] == ["line 2", "line 3", "line 5", "line 6", "line 7", "line 8"]
+    assert "invalid JSON" in errors[0]
+    assert "unreadable 'published'" in errors[1] and "unknown kind 'tweet'" in errors[1]
+    assert "not a JSON object" in errors[2]
+    assert "'id' is required" in errors[3] and "'text' is required" in errors[4]
+    assert "image without a 'url'" in errors[5]
+
+
+def test_jsonl_fields_follow_the_contract():
+    items, _ = read_jsonl(ITEMS.read_bytes())
+    first, bad_date, numeric, other = items
+    assert first.kind == "post" and first.url == "https://fieldnotes.example/n/1"
+    assert first.published_at == datetime(2025, 10, 27, 6, 50, tzinfo=UTC)
+    assert (first.engagement.likes, first.engagement.reposts, first.engagement.replies) == (40, 12, 3)
+    assert [(i.url, i.caption, i.credit) for i in first.images] == [
+        ("https://fieldnotes.example/img/gate.jpg", "East Gate", "Field Notes")
+    ]
+    assert first.source_name == "Field Notes Collective" and first.extra == {"platform": "x-archive"}
+    assert bad_date.published_at is None and bad_date.kind == "article"
+    assert (numeric.engagement.likes, numeric.engagement.reposts, numeric.engagement.replies) == (7, 0, 0)
+    assert other.published_at == datetime(2025, 10, 28, 2, 30, tzinfo=UTC)
+    assert other.source_id != first.source_id  # each named outlet is its own source
+
+
+def test_item_json_round_trip():
+    items, _ = read_jsonl(ITEMS)
+    for item in items:
+        again, problems = item_from_json(json.loads(json.dumps(item_to_json(item))))
+        assert problems == []
+        assert (again.id, again.text, again.url, again.published_at, again.images, again.engagement) == (
+            item.id,
+            item.text,
+            item.url,
+            item.published_at,
+            item.images,
+            item.engagement,
+        )
+
+
+def test_jsonl_source_from_file_and_http(server, fetch_settings):
+    async def go(src):
+        async with Fetcher(fetch_settings) as fetcher:
+            return await collect(src, fetcher, settings=fetch_settings)
+
+    local = run(go(Source(id="src_j", kind="jsonl", url=str(ITEMS), name="Field Notes")))
+    assert local.error is None and len(local.items) == 4 and len(local.warnings) == 6
+    assert {i.source_id for i in local.items} == {"src_j"}
+    remote = run(go(Source(id="src_jr", kind="jsonl", url=server.url("/files/jsonl/items.jsonl"))))
+    assert remote.error is None and len(remote.items) == 4
+    broken = run(go(Source(id="src_jb", kind="jsonl", url=server.url("/garbage"))))
+    assert broken.error and broken.error.startswith("no usable line")
+
+
+def test_opml_from_a_feed_reader():
+    sources, error = read_opml((DATA / "opml" / "reader-export.opml").read_bytes())
+    assert error is None
+    assert [(s.kind, s.url, s.name) for s in sources] == [
+        ("feed", "https://meridian-wire.example/rss.xml", "Meridian Wire"),
+        ("feed", "https://pacific-dispatch.example/atom.xml", "Pacific Dispatch"),
+        ("feed", "https://le-veilleur.example/feed", "Le Veilleur"),
+        ("page", "https://example.org/", "Just a website without a feed"),
+    ]  # the duplicate subscription is listed once; empty folders give nothing
+    assert sources[0].id == Source.make_id("feed", "https://meridian-wire.example/rss.xml")
+
+
+def test_opml_round_trip_keeps_kinds_weights_and_state():
+    sources = [
+        Source(
+            id=Source.make_id("rss", "https://a.example/rss"),
+            kind="rss",
+            url="https://a.example/rss",
+            name="A & B",
+        ),
+        Source(
+            id=Source.make_id("mastodon", "https://h.example/@x"),
+            kind="mastodon",
+            url="https://h.example/@x",
+            name="@x",
+            weight=2.5,
+        ),
+        Source(
+            id=Source.make_id("bluesky", "bsky:search:rare earths"),
+            kind="bluesky",
+            url="bsky:search:rare earths",
+            name="",
+            enabled=False,
+        ),
+        Source(
+            id=Source.make_id("jsonl", "/srv/exports/x.jsonl"),
+            kind="jsonl",
+            url="/srv/exports/x.jsonl",
+            name="X",
+        ),
+    ]
+    back = parse_opml(write_opml(sources))
+    assert [(s.id, s.kind, s.url, s.weight, s.enabled) for s in back] == [
+        (s.id, s.kind, s.url, s.weight, s.enabled) for s in sources
+    ]
+    assert back[0].name == "A & B" and back[2].name == "bsky:search:rare earths"
+
+
+def test_opml_garbage_is_an_error_not_an_exception():
+    assert read_opml(b"<html><body>no</body></html>")[1] == "not OPML: no <opml> root element"
+    assert read_opml(b"")[0] == [] and read_opml(b"")[1]
+    assert parse_opml(b"\x00\xff") == []
+    billion = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        b'<opml version="2.0"><body><outline text="&lol2;" xmlUrl="https://a.example/"/></body></opml>'
+    )
+    assert read_opml(billion) == ([], "not OPML: entity declarations are not accepted")
