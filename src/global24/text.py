@@ -66,6 +66,7 @@ class Quote:
     end: int
     speaker: str | None
     direct: bool = True
+    pronoun: bool = False  # the speaker was a pronoun, resolved to the nearest earlier name
 
 
 # --------------------------------------------------------------------------- sentences
@@ -463,15 +464,17 @@ def dates(text: str) -> list[DateMention]:
 def resolve_date(mention: DateMention, ref: datetime | date, future: bool = False) -> date | None:
     """The calendar day a mention names, read relative to ``ref`` (usually the item's publication).
 
-    Missing years take the reference year; a weekday is the latest such day on or before
-    ``ref`` (the next one when ``future``). Month-only mentions resolve to None.
+    Missing years take the reference year; a weekday is the nearest such day to ``ref``
+    (news rarely reaches further than three days either way), the next one when
+    ``future``. Month-only mentions resolve to None.
     """
     refd = ref.date() if isinstance(ref, datetime) else ref
     if mention.weekday is not None:
-        delta = (refd.weekday() - mention.weekday) % 7
+        ahead = (mention.weekday - refd.weekday()) % 7
         if future:
-            return refd + timedelta(days=(mention.weekday - refd.weekday()) % 7)
-        return refd - timedelta(days=delta)
+            return refd + timedelta(days=ahead)
+        back = (refd.weekday() - mention.weekday) % 7
+        return refd + timedelta(days=ahead) if ahead < back else refd - timedelta(days=back)
     if mention.month is None or mention.day is None:
         return None
     year = mention.year or refd.year
@@ -543,20 +546,22 @@ def quotations(text: str) -> list[Quote]:
         inner = m.group(1).strip(" ,")
         if len(inner.split()) < 3:
             continue
-        speaker = None
+        speaker, said_by = None, ""
         tail = text[m.end() - 1 : m.end() + 80]
         for rx in _AFTER_RES:
             mm = rx.match(tail[1:]) if tail[:1] in '"”»“' else rx.match(tail)
             if mm:
-                speaker = _speaker(mm.group(1), text, m.start())
+                said_by = mm.group(1)
+                speaker = _speaker(said_by, text, m.start())
                 break
         if speaker is None:
             head = text[max(0, m.start() - 120) : m.start()]
             mb = _BEFORE_RE.search(head)
             if mb:
-                speaker = _speaker(mb.group(1), text, m.start())
+                said_by = mb.group(1)
+                speaker = _speaker(said_by, text, m.start())
         s = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip(" ,")))
-        out.append(Quote(inner, s, s + len(inner), speaker, True))
+        out.append(Quote(inner, s, s + len(inner), speaker, True, said_by.lower() in _PRONOUNS))
     quoted = [(q.start, q.end) for q in out]
     for m in _REPORTED_RE.finditer(text):
         if any(s <= m.start() < e for s, e in quoted):
@@ -568,6 +573,15 @@ def quotations(text: str) -> list[Quote]:
         clause = m.group("clause").strip()
         if len(clause.split()) < 4:
             continue
-        out.append(Quote(clause, m.start("clause"), m.start("clause") + len(clause), speaker, False))
+        out.append(
+            Quote(
+                clause,
+                m.start("clause"),
+                m.start("clause") + len(clause),
+                speaker,
+                False,
+                name.lower() in _PRONOUNS,
+            )
+        )
     out.sort(key=lambda q: q.start)
     return out

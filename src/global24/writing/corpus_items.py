@@ -49,8 +49,11 @@ def story_items(path: str | Path, root: Path = CORPUS_DIR) -> list[Item]:
                 lang=d.get("lang") or o.get("lang", "en"),
                 author=d.get("author"),
                 engagement=Engagement.from_dict(d.get("engagement")),
-                images=[Image(url=f"/demo/images/{i['file']}", caption=i.get("caption"), credit=i.get("credit"))
-                        for i in d.get("images", []) if i.get("file")],
+                images=[
+                    Image(url=f"/demo/images/{i['file']}", caption=i.get("caption"), credit=i.get("credit"))
+                    for i in d.get("images", [])
+                    if i.get("file")
+                ],
                 duplicate_of=f"demo-{d['syndicates']}" if d.get("syndicates") else None,
                 source_name=o.get("display") or o.get("name") or d.get("outlet"),
                 extra={"story": data.get("slug"), "topic": data.get("topic"), "region": data.get("region")},

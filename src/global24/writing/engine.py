@@ -106,7 +106,8 @@ def write_article(
     ev = build_evidence(
         items, list(background), max_items=settings.write_max_items, entity_backend=settings.text_entities
     )
-    outline = plan_outline(ev, settings.write_max_words, settings.write_section_sentences)
+    headline, headline_item = choose_headline(ev)
+    outline = plan_outline(ev, settings.write_max_words, settings.write_section_sentences, headline)
     name = writer or settings.writer
     draft, notes = _draft(ev, outline, settings, name)
     min_support = settings.write_min_support
@@ -119,7 +120,6 @@ def write_article(
         draft = get_writer("extractive", settings).draft(ev, outline, settings)
         sections, report = enforce(draft.sections, ev.items, min_support)
     kept_texts = {s.text for sec in sections for p in sec.paragraphs for s in p}
-    headline, headline_item = choose_headline(ev)
     dek_text, dek_grounding = "", None
     if outline.dek is not None:
         dek_sentence = Sentence(ev.units[outline.dek].text, citations_for(ev, outline.dek))

@@ -41,6 +41,12 @@ _PLACE_DASH = re.compile(
 _DATE_PREFIX = re.compile(
     r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}\s*(?=[A-Z])"
 )
+_BULLET = re.compile(r"^(?:[*•·▪-]\s+)+")
+_HASHTAGS = re.compile(r"(?:\s+#\w+)+\s*$")
+_DANGLING = re.compile(
+    r"^(?:He|She|They|It|Its|His|Her|Their|This|That|These|Those|But|And|Also|Then|So|Yet|Still|Instead|"
+    r"There|Here|Such|Both|The two|Neither|Either)\b"
+)
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 
 
@@ -71,6 +77,7 @@ class Unit:
     quote: tx.Quote | None = None
     score: float = 0.0
     group: int = -1  # id of the same-claim group (units saying the same thing)
+    dangling: bool = False  # opens with a pronoun or connective: needs the sentence before it
 
     @property
     def words(self) -> int:
@@ -141,6 +148,12 @@ def compress(span: tx.Span, first: bool) -> tx.Span | None:
             m = rx.match(text)
             if m and len(text) - m.end() > 20:
                 text, start = text[m.end() :], start + m.end()
+    m = _BULLET.match(text)
+    if m:
+        text, start = text[m.end() :], start + m.end()
+    m = _HASHTAGS.search(text)
+    if m and m.start() > 10:
+        text = text[: m.start()]
     if _BOILERPLATE.match(text) or _DATE_ONLY.match(text):
         return None
     return tx.Span(text, start, start + len(text))
@@ -183,6 +196,7 @@ def units_from_item(
                 quantities=tx.numbers(c.text) if lang == "en" else [],
                 dates=tx.dates(c.text) if lang == "en" else [],
                 quote=q,
+                dangling=bool(_DANGLING.match(c.text)),
             )
         )
     return out
@@ -264,6 +278,8 @@ def _score(ev: Evidence) -> None:
     df: Counter[str] = Counter(t for u in main for t in set(u.tokens))
     freq = {u.id: sum(df[t] for t in set(u.tokens)) / max(1, len(set(u.tokens))) for u in ev.units}
     cent = {u.id: float(ev.vectors[u.id] @ centroid) for u in ev.units}
+    times = [u.published.timestamp() for u in main if u.published]
+    t0, t1 = (min(times), max(times)) if times else (0.0, 0.0)
     fmax = max(freq.values()) or 1.0
     cmax = max(cent.values()) or 1.0
     for u in ev.units:
@@ -273,8 +289,13 @@ def _score(ev: Evidence) -> None:
         pos = 1.0 / math.sqrt(1 + u.position)
         indep = len({x.source for x in ev.same_claim(u.id) if not x.duplicate or x is u})
         length = 1.0 if 8 <= u.words <= 45 else (0.6 if u.words < 8 else 0.8)
+        # a living story's later items carry its current state; weigh them a little more
+        recency = 1.0
+        if u.published and t1 > t0 and not u.background:
+            recency = 0.85 + 0.15 * (u.published.timestamp() - t0) / (t1 - t0)
         u.score = (
-            central
+            recency
+            * central
             * (1 - POSITION_WEIGHT + POSITION_WEIGHT * pos)
             * (1 + 0.3 * math.log(max(indep, 1)))
             * length

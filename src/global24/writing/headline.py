@@ -46,6 +46,8 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
         if not u.background:
             central[u.item_id] += u.score
     main_tokens = Counter(t for u in ev.units if not u.background for t in set(u.tokens))
+    times = [it.published_at.timestamp() for it in cands if it.published_at]
+    t0, t1 = (min(times), max(times)) if times else (0.0, 0.0)
 
     def score(it: Item) -> float:
         toks = tx.content_tokens(it.title or "")
@@ -54,7 +56,11 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
         coverage = sum(np.log1p(main_tokens[t]) for t in toks) / len(toks)
         n = len(it.title.split())
         fit = 1.0 if 6 <= n <= 16 else 0.7
-        return coverage * fit + 0.05 * central[it.id]
+        # a living story's headline should say where it stands now, not where it began
+        recency = 1.0
+        if it.published_at and t1 > t0:
+            recency = 0.8 + 0.2 * (it.published_at.timestamp() - t0) / (t1 - t0)
+        return coverage * fit * recency + 0.05 * central[it.id]
 
     best = max(cands, key=lambda it: (score(it), it.id))
     return clean_title(best.title or ""), best.id

@@ -10,13 +10,14 @@ repeats of what is already chosen are skipped (MMR).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from global24 import text as tx
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, mmr
-from global24.writing.timeline import Entry, build_timeline
+from global24.writing.timeline import Entry, build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
     "security": {"military", "defense", "defence", "troops", "missile", "army", "navy", "weapon", "nuclear",
@@ -43,8 +44,8 @@ THEMES: dict[str, set[str]] = {
 }  # fmt: skip
 _THEME_STEMS = {k: {tx.stem(w) for w in v} | v for k, v in THEMES.items()}
 _HISTORY = re.compile(
-    r"\b(since (?:19|20)\d\d|in (?:19|20)\d\d|decades?|years ago|last (?:year|time)|previous(?:ly)?|"
-    r"history|historic|former|first time|earlier this year|in the past)\b",
+    r"\b(since (?:19|20)\d\d|decades?|years ago|last (?:year|time)|previous(?:ly)?|"
+    r"history|historic|the late|earlier this year|in the past)\b",
     re.IGNORECASE,
 )
 _FORWARD = re.compile(
@@ -53,8 +54,8 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 _REACTION = re.compile(
-    r"\b(welcom\w*|criticis\w*|criticiz\w*|condemn\w*|prais\w*|slamm?\w*|hail\w*|protest\w*|denounc\w*|"
-    r"applaud\w*|react\w*|respond\w*|outrage\w*|celebrat\w*|blast\w*|decr(?:y|ied))\b",
+    r"\b(welcomed|criticis(?:ed|m)|criticiz(?:ed|m)|condemn(?:ed|ation)|praised|slammed|hailed|protested|"
+    r"denounced|applauded|reacted|responded|outrage|outraged|celebrated|blasted|decried|reaction)\b",
     re.IGNORECASE,
 )
 
@@ -99,34 +100,137 @@ def _title(phrase: str) -> str:
     return " ".join(out)
 
 
-def _good_phrase(p: str) -> bool:
+_VERBISH = {
+    "said", "says", "told", "met", "added", "received", "resolve", "spoke", "delivered", "signed", "called",
+    "made", "took", "gave", "left", "came", "asked", "wants", "want", "make", "take", "give", "meet", "speak",
+    "announced", "according", "including", "held", "say", "tell", "put", "set", "went", "go", "turns",
+    "ran", "brought", "face", "faces", "began", "begun", "became", "become", "gone", "got", "kept", "led",
+    "lost", "meant", "paid", "sent", "shot", "sought", "spent", "stood", "struck", "thought", "won", "wrote",
+    "seen", "saw", "known", "knew", "grown", "drawn", "fell", "fallen", "rose", "risen", "hit", "cut", "let",
+    "found", "given", "felt", "heard", "built", "bought", "caught", "fought", "remains", "remain", "looks",
+    "seems", "appears", "ends", "begins", "continues", "plans", "hopes", "expects", "needs", "includes",
+    "comes", "goes", "runs", "leaves", "takes", "makes", "gives", "gets", "is", "was", "are", "were",
+}  # fmt: skip
+_TITLE_WORDS = re.compile(
+    r"^(?:(?:President|Prime Minister|Minister|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Emperor|King|Queen)\s+)+"
+)
+
+
+_VERB_CUE = re.compile(
+    r"\b(?:to|will|would|could|can|must|should|may|might|did|does|do|he|she|they|we|it|i)\s+([a-z]+)\b"
+)
+_NOUN_CUE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|our|of)\s+([a-z]+)\b")
+
+
+def verbish_words(texts: list[str]) -> set[str]:
+    """Lower-case words the story itself uses more as verbs than as nouns."""
+    verb: Counter[str] = Counter()
+    noun: Counter[str] = Counter()
+    for t in texts:
+        verb.update(_VERB_CUE.findall(t))
+        noun.update(_NOUN_CUE.findall(t))
+    return {w for w, n in verb.items() if n > noun[w]} | _VERBISH
+
+
+def _good_phrase(p: str, names: set[str], verbs: set[str] = frozenset()) -> bool:
     toks = p.split()
     if not toks or toks[0].lower() in tx.STOPWORDS or toks[-1].lower() in tx.STOPWORDS:
         return False
-    if any(t.lower() in {"said", "says", "told", "met", "added"} for t in toks):
+    low = [t.lower() for t in toks]
+    if any(t in tx.STOPWORDS and t not in ("of", "and") for t in low[1:-1]):
         return False
-    return not any(t.lower().endswith("ed") and not t[:1].isupper() for t in toks[1:])
+    if any(t in _VERBISH or t in verbs or t in tx.MONTHS or t in tx.WEEKDAYS for t in low):
+        return False
+    if any(t.endswith(("ed", "ly")) and not t[:1].isupper() or t.endswith(("'", "’")) for t in toks):
+        return False
+    # "Japan ends", "Trump says": a name followed by a lower-case -s word is a clause
+    if any(
+        a[:1].isupper() and b[:1].islower() and b.endswith("s") and not b.endswith("ss")
+        for a, b in zip(toks, toks[1:])
+    ):
+        return False
+    caps = " ".join(t for t in toks if t[:1].isupper())
+    # a capitalised part must be a whole name, not a fragment ("Minister Sanae")
+    return not caps or caps in names
 
 
-def heading_for(texts: list[str], used: set[str], fallback: str) -> str:
-    """A heading made of the section's own key phrases (not a fixed label)."""
-    phrases = [p for p in tx.keyphrases(" ".join(texts), top=15) if _good_phrase(p)]
-    used_tokens = {t for h in used for t in h.lower().split()}
-    fresh = [p for p in phrases if len(p.split()) >= 2 and not set(p.lower().split()) <= used_tokens]
-    pick = fresh or phrases
-    if not pick:
+def heading_for(texts: list[str], used: set[str], fallback: str, verbs: set[str] = frozenset()) -> str:
+    """A heading made of the section's own key phrases (not a fixed label).
+
+    Phrases naming a topic (with a lower-case word: "critical minerals") come
+    before bare names, and words already in the headline or earlier headings
+    count against a phrase.
+    """
+    text = " ".join(texts)
+    names = set()
+    for e in tx.entities(text):
+        names.add(e.text)
+        names.add(_TITLE_WORDS.sub("", e.text))
+    phrases = [p for p in tx.keyphrases(text, top=25) if _good_phrase(p, names, verbs)]
+    stale = {t.lower() for h in used for t in h.split()}
+
+    def rank(k_p: tuple[int, str]) -> tuple:
+        k, p = k_p
+        toks = [t.lower() for t in p.split()]
+        fresh = sum(t not in stale for t in toks) / len(toks)
+        topical = any(t[:1].islower() for t in p.split())
+        return (fresh < 0.5, not topical, len(toks) < 2, k)
+
+    ranked = [p for _, p in sorted(enumerate(phrases), key=rank)]
+    if not ranked:
         return fallback
-    first = pick[0]
+    first = ranked[0]
     second = next(
         (
             p
-            for p in pick[1:]
-            if not set(p.lower().split()) & set(first.lower().split())
-            and len(p.split()) + len(first.split()) <= 6
+            for p in ranked[1:4]
+            if not {t.lower() for t in p.split()} & {t.lower() for t in first.split()}
+            and len(p.split()) >= 2
+            and len(p.split()) + len(first.split()) <= 5
+            and sum(t.lower() not in stale for t in p.split()) >= 1
         ),
         None,
     )
     return _title(f"{first} and {second}" if second else first)
+
+
+_ORG_WORDS = {
+    "center",
+    "centre",
+    "agency",
+    "office",
+    "ministry",
+    "house",
+    "department",
+    "police",
+    "party",
+    "council",
+    "court",
+    "government",
+    "service",
+    "bank",
+    "fund",
+    "union",
+    "committee",
+    "commission",
+    "association",
+    "organization",
+    "organisation",
+    "institute",
+    "university",
+    "army",
+    "navy",
+    "forces",
+}
+
+
+def short_name(speaker: str) -> str:
+    """A person's surname ("Takaichi"); an organisation keeps its whole name ("White House")."""
+    name = _TITLE_WORDS.sub("", speaker).strip() or speaker
+    toks = name.split()
+    if len(toks) == 1 or any(t.lower() in _ORG_WORDS for t in toks) or name.isupper():
+        return name
+    return toks[-1]
 
 
 def _reading_order(ev: Evidence, ids: list[int]) -> list[int]:
@@ -174,14 +278,40 @@ def attribution_prefix(ev: Evidence, uid: int) -> tuple[str, str]:
     return f"According to {u.source}, ", _lower_first(ev, u.text)
 
 
-def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6) -> Outline:
+def _latest(ev: Evidence) -> datetime | None:
+    times = [u.published for u in ev.units if u.published and not u.background]
+    return max(times) if times else None
+
+
+def _stale(u: Unit, latest: datetime | None) -> bool:
+    """A forward-looking sentence overtaken by later reports ("talks are planned for Tuesday")."""
+    if latest is None or u.published is None or not _FORWARD.search(u.text):
+        return False
+    day = unit_day(u)
+    if day is not None:
+        return day < latest.date()
+    return latest - u.published > timedelta(hours=24)
+
+
+def _historical(u: Unit, year: int | None) -> bool:
+    if _HISTORY.search(u.text):
+        return True
+    if year is None:
+        return False
+    years = [d.year for d in u.dates if d.year] + [int(q.values[0]) for q in u.quantities if q.kind == "year"]
+    return any(y < year for y in years)
+
+
+def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6, headline: str = "") -> Outline:
     """Choose the sections and their evidence for one story."""
+    latest = _latest(ev)
     en = [u for u in ev.units if u.lang == "en" and u.score > 0]
     main = [u for u in en if not u.background]
-    articles = [u.id for u in main if u.kind != "post"]
+    articles = [u.id for u in main if u.kind != "post" and not u.dangling and not _stale(u, latest)]
     used: list[int] = []
     sections: list[PlannedSection] = []
-    headings: set[str] = set()
+    headings: set[str] = {headline} if headline else set()
+    verbs = verbish_words([u.text for u in en])
     words = 0
 
     def take(ids: list[int]) -> None:
@@ -199,15 +329,19 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6) -> O
     lead = mmr(ev, articles, 4, avoid=used)
     if lead:
         take(lead)
-        h = heading_for([ev.units[i].text for i in lead], headings, "What happened")
+        h = heading_for([ev.units[i].text for i in lead], headings, "What happened", verbs)
         headings.add(h)
         sections.append(PlannedSection("lead", h, _paragraphs(ev, [Planned(i) for i in lead], 2)))
 
     quotes = [u for u in main if u.quote and u.quote.speaker and u.kind != "post" and u.id not in used]
-    named = [u.id for u in quotes if u.quote.speaker.split()[-1] in u.text]
+    named = [
+        u.id
+        for u in quotes
+        if u.quote.speaker.split()[-1] in u.text and not u.quote.pronoun and not u.dangling
+    ]
     by_speaker: dict[str, list[int]] = defaultdict(list)
     for i in mmr(ev, named, per_section * 2, lam=0.8, avoid=used):
-        by_speaker[ev.units[i].quote.speaker.split()[-1]].append(i)
+        by_speaker[short_name(ev.units[i].quote.speaker)].append(i)
     picked: list[int] = []
     for rnd in range(3):  # one statement per speaker first, then seconds
         for ids in by_speaker.values():
@@ -215,25 +349,27 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6) -> O
                 picked.append(ids[rnd])
     if len(picked) >= 2:
         take(picked)
-        speakers = list(dict.fromkeys(ev.units[i].quote.speaker.split()[-1] for i in picked))
+        speakers = list(dict.fromkeys(short_name(ev.units[i].quote.speaker) for i in picked))
         who = " and ".join(speakers[:2]) if len(speakers) <= 2 else f"{speakers[0]}, {speakers[1]} and others"
         h = f"What {who} said"
         headings.add(h)
         sections.append(PlannedSection("statements", h, _paragraphs(ev, [Planned(i) for i in picked], 2)))
 
     bg = [u.id for u in en if u.background]
-    hist = [u.id for u in main if u.kind != "post" and _HISTORY.search(u.text) and u.id not in used]
+    year = latest.year if latest else None
+    hist = [i for i in articles if _historical(ev.units[i], year) and i not in used]
     back = mmr(ev, bg, 4, avoid=used) + mmr(ev, hist, 3, avoid=used)
     back = list(dict.fromkeys(back))
     if back:
         take(back)
-        h = "Background: " + heading_for([ev.units[i].text for i in back], headings, "Context")
+        h = "Background: " + heading_for([ev.units[i].text for i in back], headings, "Context", verbs)
         headings.add(h)
         sections.append(
             PlannedSection("background", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, back)]))
         )
 
     reserved = {u.id for u in main if _FORWARD.search(u.text)} | {u.id for u in main if u.kind == "post"}
+    fresh_forward = [i for i in articles if _FORWARD.search(ev.units[i].text)]
     themes: dict[str, list[int]] = defaultdict(list)
     for i in articles:
         if i in used or i in reserved:
@@ -248,7 +384,7 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6) -> O
         if len(pick) < 2:
             continue
         take(pick)
-        h = heading_for([ev.units[i].text for i in pick], headings, th.capitalize())
+        h = heading_for([ev.units[i].text for i in pick], headings, th.capitalize(), verbs)
         headings.add(h)
         sec = PlannedSection(
             f"theme:{th}", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, pick)])
@@ -256,7 +392,7 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6) -> O
         theme_sections.append((sum(ev.units[i].score for i in pick), sec))
     sections.extend(s for _, s in theme_sections)
 
-    posts = [u.id for u in main if u.kind == "post"]
+    posts = [u.id for u in main if u.kind == "post" and not _stale(u, latest)]
     reacts = mmr(ev, posts, 4, lam=0.6, avoid=used)
     reacts += mmr(ev, [i for i in articles if _REACTION.search(ev.units[i].text)], 3, avoid=used + reacts)
     if reacts:
@@ -277,13 +413,25 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6) -> O
     if disagreements:
         paras = []
         for d in disagreements:
-            para = []
+            para: list[Planned] = []
+            a, b = d.claims[0], d.claims[1]
+            # a sentence that gives both figures says it best; then each side in its own words
+            both = [u for u in a.units if u in b.units]
+            if both:
+                para.append(Planned(max(both, key=lambda u: u.score).id))
             for claim in d.claims:
                 seen_sources: set[str] = set()
+                seen_groups: set[int] = set()
                 for u in sorted(claim.units, key=lambda u: -u.score):
-                    if u.source in seen_sources or len(seen_sources) >= 2:
+                    if (
+                        u in both
+                        or u.source in seen_sources
+                        or u.group in seen_groups
+                        or len(seen_sources) >= 2
+                    ):
                         continue
                     seen_sources.add(u.source)
+                    seen_groups.add(u.group)
                     para.append(Planned(u.id, prefix=f"According to {u.source}, "))
             paras.append(para)
         sections.append(PlannedSection("differ", "Where sources differ", paras))
@@ -294,8 +442,7 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6) -> O
     else:
         timeline = []
 
-    fwd = [i for i in reserved if ev.units[i].kind != "post"]
-    watch = mmr(ev, fwd, 4, avoid=used)
+    watch = mmr(ev, fresh_forward, 4, avoid=used)
     if watch:
         take(watch)
         sections.append(

@@ -27,7 +27,8 @@ class Entry:
     basis: str  # "text" (the sentence names the day) or "published" (the item's date)
 
 
-def _day(u: Unit) -> date | None:
+def unit_day(u: Unit) -> date | None:
+    """The first calendar day the unit names, resolved against its publication time."""
     if u.published is None:
         return None
     future = bool(_FUTURE.search(u.text))
@@ -46,7 +47,7 @@ def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[
     for u in ev.units:
         if u.background or u.duplicate or u.lang != "en" or u.id in avoid:
             continue
-        d = _day(u)
+        d = unit_day(u)
         if d is not None:
             by_day.setdefault(d, []).append(Entry(d, u, "text"))
     if len(by_day) < 3:
@@ -65,11 +66,12 @@ def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[
                 by_day.setdefault(d, []).append(Entry(d, u, "published"))
     entries: list[Entry] = []
     used_groups: set[int] = set()
+    per_day = 1 if len(by_day) >= 4 else 2
     for d in sorted(by_day):
         ranked = sorted(by_day[d], key=lambda e: (e.basis != "text", -e.unit.score))
         n = 0
         for e in ranked:
-            if e.unit.group in used_groups or n >= 2:
+            if e.unit.group in used_groups or n >= per_day or e.unit.dangling:
                 continue
             entries.append(e)
             used_groups.add(e.unit.group)
