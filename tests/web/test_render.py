@@ -1,0 +1,131 @@
+"""Small pieces the pages rest on: safe links, safe JSON, sparklines, relative times, the page cache."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from global24.models import Citation, Item
+from global24.web.article_view import quote_context
+from global24.web.cache import CachedBody, PageCache, etag_for, etag_matches
+from global24.web.render import ago, json_script, safe_href, sparkline
+
+
+@pytest.mark.parametrize("url,ok", [
+    ("https://example.org/a?b=1", True),
+    ("http://127.0.0.1:8025/x", True),
+    ("  https://example.org/  ", True),
+    ("javascript:alert(1)", False),
+    ("JaVaScRiPt:alert(1)", False),
+    ("java\tscript:alert(1)", False),
+    ("\x01javascript:alert(1)", False),
+    ("data:text/html,<script>alert(1)</script>", False),
+    ("vbscript:msgbox", False),
+    ("//evil.example/", False),
+    ("/relative/path", False),
+    ("https:///nohost", False),
+    ("http://[::1", False),
+    (None, False),
+    (42, False),
+])
+def test_safe_href(url, ok):
+    assert (safe_href(url) is not None) == ok
+
+
+def test_json_script_cannot_end_the_script():
+    data = {"headline": "</script><script>alert(1)</script>", "x": "<!-- & \u2028"}
+    out = str(json_script(data))
+    assert "<" not in out and ">" not in out and "&" not in out and "\u2028" not in out
+    assert json.loads(out) == data
+
+
+def test_sparkline_scales_to_the_box():
+    sp = sparkline([0, 50, 100], width=100, height=50)
+    pts = [tuple(map(float, p.split(","))) for p in sp["points"].split()]
+    assert pts[0] == (3.0, 47.0) and pts[-1] == (97.0, 3.0)  # 0 at the bottom, 100 at the top, 3px padding
+    assert sp["min"] == 0 and sp["max"] == 100
+    assert sparkline([])["points"] == ""
+    assert len(sparkline([42])["points"].split()) == 2  # a single sample still draws a line
+
+
+def test_ago():
+    now = datetime(2025, 10, 28, 12, 0, tzinfo=UTC)
+    assert ago(now - timedelta(seconds=20), now) == "just now"
+    assert ago(now - timedelta(minutes=1), now) == "1 minute ago"
+    assert ago(now - timedelta(minutes=45), now) == "45 minutes ago"
+    assert ago(now - timedelta(hours=3, minutes=5), now) == "3 hours ago"
+    assert ago(now - timedelta(days=2), now) == "2 days ago"
+    assert ago(datetime(2025, 10, 28, 11, 0), now) == "1 hour ago"  # naive times are UTC
+
+
+def test_quote_context_finds_the_span():
+    text = "First sentence here. The bridge reopened on Tuesday. Last words."
+    item = Item(id="it", source_id="s", text=text)
+    start = text.index("The bridge")
+    before, after = quote_context(item, Citation("it", "The bridge reopened on Tuesday.", start, start + 31))
+    assert before == "First sentence here. " and after == " Last words."
+    # wrong offsets: the span is searched for instead
+    before, after = quote_context(item, Citation("it", "The bridge reopened on Tuesday.", 0, 5))
+    assert before == "First sentence here. "
+    assert quote_context(item, Citation("it", "never said", 0, 10)) == ("", "")
+
+
+def test_etag_matching():
+    tag = etag_for(b"hello")
+    assert etag_matches(tag, tag) and etag_matches(f'"x", W/{tag}', tag) and etag_matches("*", tag)
+    assert not etag_matches('"x"', tag) and not etag_matches(None, tag)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_page_cache_follows_the_store_version():
+    clock, version = Clock(), {"v": 1}
+    cache = PageCache(ttl=2.0, version=lambda: version["v"], max_age=60, probe_every=0.5, clock=clock)
+    builds = []
+
+    def build():
+        builds.append(1)
+        return CachedBody(f"v{version['v']}".encode(), "text/plain", etag_for(b"x"))
+
+    assert cache.get_or_build("/", build).body == b"v1"
+    clock.t = 10  # older than ttl, but the store has not changed: still served
+    assert cache.get_or_build("/", build).body == b"v1" and len(builds) == 1
+    version["v"] = 2
+    clock.t = 10.2  # the probe is not asked again this soon
+    assert cache.get_or_build("/", build).body == b"v1"
+    clock.t = 10.6
+    assert cache.get_or_build("/", build).body == b"v2" and len(builds) == 2
+    clock.t = 100  # never older than max_age, whatever the version says
+    assert cache.get_or_build("/", build).body == b"v2" and len(builds) == 3
+
+
+def test_page_cache_without_probe_uses_ttl_and_bound():
+    clock = Clock()
+    cache = PageCache(ttl=2.0, clock=clock, max_entries=2)
+    n = {"builds": 0}
+
+    def build():
+        n["builds"] += 1
+        return CachedBody(b"x", "text/plain", etag_for(b"x"))
+
+    cache.get_or_build("/a", build)
+    clock.t = 1.9
+    cache.get_or_build("/a", build)
+    assert n["builds"] == 1
+    clock.t = 2.1
+    cache.get_or_build("/a", build)
+    assert n["builds"] == 2
+    cache.get_or_build("/b", build)
+    cache.get_or_build("/c", build)
+    assert cache.get("/a") is None  # evicted: least recently used
+    failing = PageCache(ttl=2.0, clock=clock)
+    failing.get_or_build("/404", lambda: CachedBody(b"", "text/plain", "e", status=404))
+    assert failing.get("/404") is None  # errors are not cached
