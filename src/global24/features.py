@@ -1,0 +1,535 @@
+"""Cheap text features for story clustering: terms, named entities, numbers, links, script.
+
+Clustering sees every item, so these are regex-only and bounded: text is cut to
+:data:`MAX_CHARS` before anything runs. Terms are lower-case words without stop
+words (CJK runs become character bigrams, since those scripts have no spaces);
+entities are capitalised spans and acronyms, found only when the text has case;
+numbers and link targets are kept as separate features because two items that
+share "$550 billion" or the same URL very likely tell the same story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+MAX_CHARS = 4000  # title + lead: enough to place an item, cheap on a 5 MB text
+
+# Function words of the desk's common languages (en, es, fr, de, pt, it): they say nothing about a story.
+_STOP = [
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "almost",
+    "also",
+    "am",
+    "among",
+    "an",
+    "and",
+    "any",
+    "are",
+    "aren",
+    "around",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "cannot",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "each",
+    "either",
+    "else",
+    "ever",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "get",
+    "gets",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "isn",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "last",
+    "least",
+    "less",
+    "let",
+    "like",
+    "made",
+    "make",
+    "many",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "near",
+    "need",
+    "new",
+    "next",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "ought",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "per",
+    "put",
+    "rather",
+    "really",
+    "same",
+    "say",
+    "said",
+    "says",
+    "see",
+    "seen",
+    "set",
+    "several",
+    "shall",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "still",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "three",
+    "through",
+    "thus",
+    "to",
+    "told",
+    "too",
+    "two",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "use",
+    "used",
+    "very",
+    "via",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "co",
+    "inc",
+    "ltd",
+    "re",
+    "ve",
+    "ll",
+    "don",
+    "doesn",
+    "didn",
+    "won",
+    "isn",
+    "wasn",
+    "weren",
+    "hasn",
+    "haven",
+    "hadn",
+    "couldn",
+    "shouldn",
+    "wouldn",
+    "el",
+    "la",
+    "los",
+    "las",
+    "un",
+    "una",
+    "unos",
+    "unas",
+    "de",
+    "del",
+    "al",
+    "y",
+    "o",
+    "u",
+    "en",
+    "con",
+    "por",
+    "para",
+    "sin",
+    "sobre",
+    "que",
+    "se",
+    "su",
+    "sus",
+    "es",
+    "son",
+    "fue",
+    "ha",
+    "han",
+    "lo",
+    "le",
+    "les",
+    "como",
+    "más",
+    "pero",
+    "ya",
+    "este",
+    "esta",
+    "estos",
+    "estas",
+    "ese",
+    "esa",
+    "muy",
+    "también",
+    "entre",
+    "desde",
+    "hasta",
+    "tras",
+    "cuando",
+    "donde",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "et",
+    "ou",
+    "en",
+    "dans",
+    "par",
+    "pour",
+    "sur",
+    "avec",
+    "sans",
+    "que",
+    "qui",
+    "se",
+    "sa",
+    "son",
+    "ses",
+    "est",
+    "sont",
+    "été",
+    "a",
+    "ont",
+    "au",
+    "aux",
+    "ce",
+    "cet",
+    "cette",
+    "ces",
+    "il",
+    "elle",
+    "ils",
+    "elles",
+    "nous",
+    "vous",
+    "leur",
+    "leurs",
+    "plus",
+    "mais",
+    "ne",
+    "pas",
+    "très",
+    "aussi",
+    "entre",
+    "depuis",
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "ein",
+    "eine",
+    "einer",
+    "eines",
+    "und",
+    "oder",
+    "in",
+    "im",
+    "mit",
+    "von",
+    "zu",
+    "zum",
+    "zur",
+    "auf",
+    "für",
+    "ist",
+    "sind",
+    "war",
+    "wurde",
+    "nicht",
+    "auch",
+    "als",
+    "wie",
+    "bei",
+    "nach",
+    "aus",
+    "über",
+    "sich",
+    "es",
+    "er",
+    "sie",
+    "wir",
+    "ihr",
+    "o",
+    "a",
+    "os",
+    "as",
+    "um",
+    "uma",
+    "do",
+    "da",
+    "dos",
+    "das",
+    "e",
+    "em",
+    "no",
+    "na",
+    "nos",
+    "nas",
+    "com",
+    "por",
+    "para",
+    "que",
+    "se",
+    "é",
+    "foi",
+    "são",
+    "il",
+    "lo",
+    "gli",
+    "i",
+    "una",
+    "di",
+    "del",
+    "della",
+    "dei",
+    "delle",
+    "e",
+    "è",
+    "con",
+    "per",
+    "che",
+    "si",
+    "non",
+]
+STOPWORDS = frozenset(_STOP)
+
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# Han, Hiragana, Katakana, Hangul: scripts written without spaces between words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]+")
+_URL = re.compile(r"https?://([^\s\"'<>)\]]+)", re.I)
+_NUMBER = re.compile(
+    r"(?<![\w.])[$€£¥]?\d[\d,.]*\d(?:\s?(?:%|percent|per cent|bn|billion|million|m))?|\b\d{2,}\b"
+)
+# A capitalised word (with inner capitals/apostrophes/hyphens) or an acronym.
+_CAPWORD = r"(?:[A-ZÀ-ÖØ-Þ][\w’'-]*[\w]|[A-Z]{2,})"
+_ENTITY = re.compile(rf"{_CAPWORD}(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le)\s+)?{_CAPWORD})*")
+_SENT_START = re.compile(r"(?:^|[.!?:;\n\"“—]\s*)$")
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\s\d]")
+
+
+@dataclass
+class Features:
+    """What clustering needs from one item; terms map to term frequencies."""
+
+    terms: Counter[str] = field(default_factory=Counter)
+    entities: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    non_latin: bool = False  # mostly written in a non-Latin script (CJK, Cyrillic, Arabic, …)
+    sample: str = ""  # the cut text, for the multilingual encoder
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case content terms; CJK runs as overlapping character bigrams."""
+    out: list[str] = []
+    for m in _WORD.finditer(text.lower()):
+        w = m.group()
+        if _CJK.search(w):
+            for run in _CJK.findall(w):
+                out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+            rest = _CJK.sub(" ", w).split()
+            out.extend(x for x in rest if len(x) > 1 and x not in STOPWORDS and not x.isdigit())
+            continue
+        if len(w) < 2 or w in STOPWORDS or w.isdigit():
+            continue
+        if w.endswith(("'s", "’s")):
+            w = w[:-2]
+        out.append(w)
+    return out
+
+
+def entities(text: str) -> list[str]:
+    """Capitalised spans and acronyms, lower-cased, in order of first mention (needs mixed case)."""
+    if text.upper() == text or text.lower() == text:
+        return []  # no case information: every or no word looks capitalised
+    seen: dict[str, None] = {}
+    for m in _ENTITY.finditer(text):
+        span = m.group()
+        words = span.split()
+        if len(words) == 1:
+            w = words[0]
+            # a lone capitalised stop word or a sentence opener is not a name
+            if w.lower() in STOPWORDS:
+                continue
+            if not w.isupper() and _SENT_START.search(text[max(0, m.start() - 3) : m.start()]):
+                continue
+        elif words[0].lower() in STOPWORDS:
+            words = words[1:]
+        key = " ".join(words).lower().strip("’'-")
+        if len(key) > 1:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def numbers(text: str) -> list[str]:
+    """Figures with two or more digits, normalised ("1,200" → "1200"); small counts are too common."""
+    seen: dict[str, None] = {}
+    for m in _NUMBER.finditer(text):
+        s = m.group().lower().replace(",", "").replace(" ", "")
+        s = s.replace("percent", "%")
+        digits = sum(c.isdigit() for c in s)
+        if digits >= 2:
+            seen.setdefault(s.rstrip("."), None)
+    return list(seen)
+
+
+def links(text: str) -> list[str]:
+    """Link targets (host + path, no query) mentioned in the text."""
+    seen: dict[str, None] = {}
+    for m in _URL.finditer(text):
+        target = m.group(1).split("?")[0].split("#")[0].rstrip("/.,").lower()
+        target = target.removeprefix("www.")
+        if target:
+            seen.setdefault(target, None)
+    return list(seen)
+
+
+def is_non_latin(text: str) -> bool:
+    """True when most letters are outside the Latin script."""
+    sample = text[:600]
+    letters = len(_LETTER.findall(sample))
+    if not letters:
+        return False
+    return len(_NON_LATIN.findall(sample)) * 2 > letters
+
+
+def extract(title: str | None, text: str, title_weight: int = 2) -> Features:
+    """Features of one item; the title counts ``title_weight`` times (it is the summary)."""
+    title = (title or "")[:400]
+    body = (text or "")[:MAX_CHARS]
+    terms: Counter[str] = Counter()
+    if title:
+        for _ in range(title_weight):
+            terms.update(tokens(title))
+    terms.update(tokens(_URL.sub(" ", body)))
+    joined = f"{title}\n{body}" if title else body
+    return Features(
+        terms=terms,
+        entities=entities(joined)[:40],
+        numbers=numbers(joined)[:20],
+        links=links(joined)[:10],
+        non_latin=is_non_latin(joined),
+        sample=joined[:600],
+    )

