@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,33 @@ def live(tmp_path_factory) -> Iterator[dict]:
     with serve_dir(IMAGES) as images:
         s = site_settings(tmp)
         store = open_store(s)
-        sample: Sample = build_sample(store, image_base=images)
-        with serve_app(create_app(s, store, clock=lambda: SAMPLE_NOW)) as url:
+        # real time: the browser's own clock keeps "updated N minutes ago" current
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        sample: Sample = build_sample(store, now=now, image_base=images)
+        with serve_app(create_app(s, store)) as url:
             yield {"url": url, "settings": s, "store": store, "sample": sample, "images": images}
         store.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -129,3 +129,19 @@ def test_page_cache_without_probe_uses_ttl_and_bound():
     failing = PageCache(ttl=2.0, clock=clock)
     failing.get_or_build("/404", lambda: CachedBody(b"", "text/plain", "e", status=404))
     assert failing.get("/404") is None  # errors are not cached
+
+
+def test_passages_share_context_for_nearby_spans():
+    from global24.web.article_view import passages
+
+    text = "Intro words. Alpha said one thing. Then beta said another. " + "Filler. " * 80 + "Far away quote."
+    item = Item(id="it", source_id="s", text=text)
+    cits = [Citation("it", "beta said another"), Citation("it", "Alpha said one thing"),
+            Citation("it", "Far away quote."), Citation("it", "not in the text")]
+    out = passages(item, cits)
+    assert len(out) == 3  # the two close spans share a passage; the far one has its own; the lost one alone
+    first = out[0]
+    assert [s.text for s in first if s.quoted] == ["Alpha said one thing", "beta said another"]
+    assert "".join(s.text for s in first).startswith("Intro words. Alpha said one thing. Then beta said another.")
+    assert [s.text for s in out[1] if s.quoted] == ["Far away quote."]
+    assert [(s.text, s.quoted) for s in out[2]] == [("not in the text", True)]

@@ -43,21 +43,22 @@ class Ref:
 
 
 @dataclass
-class Span:
-    """One quoted span with the source text just around it."""
-
-    quote: str
-    before: str = ""
-    after: str = ""
+class Segment:
+    text: str
+    quoted: bool = False
 
 
 @dataclass
 class Quote:
-    """One citation popover: the spans a sentence quotes from one source, each in its context."""
+    """One citation popover: the spans a sentence quotes from one source, shown inside the source text.
+
+    ``passages`` are runs of source text; quoted segments are the exact cited spans, the others
+    the context around them. Spans close together share one passage.
+    """
 
     id: str
     ref: Ref
-    spans: list[Span] = field(default_factory=list)
+    passages: list[list[Segment]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,18 +111,60 @@ def _trim_right(text: str) -> str:
     return (cut[:space] if space > CONTEXT_CHARS - 40 else cut) + "…"
 
 
+def locate(text: str, cit: Citation) -> tuple[int, int] | None:
+    """Where the cited span is in the item text: its offsets when they hold, else the first match."""
+    if not text or not cit.quote:
+        return None
+    start, end = cit.start, cit.end
+    if 0 <= start < end <= len(text) and text[start:end] == cit.quote:
+        return start, end
+    start = text.find(cit.quote)
+    return (start, start + len(cit.quote)) if start >= 0 else None
+
+
 def quote_context(item: Item | None, cit: Citation) -> tuple[str, str]:
     """Source text just before and after the quoted span (empty when the span cannot be found)."""
-    if item is None or not item.text or not cit.quote:
+    text = item.text if item else ""
+    where = locate(text, cit)
+    if where is None:
         return "", ""
-    text = item.text
-    start, end = cit.start, cit.end
-    if not (0 <= start < end <= len(text) and text[start:end] == cit.quote):
-        start = text.find(cit.quote)
-        if start < 0:
-            return "", ""
-        end = start + len(cit.quote)
-    return _trim_left(text[:start]), _trim_right(text[end:])
+    return _trim_left(text[: where[0]]), _trim_right(text[where[1] :])
+
+
+def passages(item: Item | None, cits: list[Citation]) -> list[list[Segment]]:
+    """The quoted spans of one item as passages of context and quote; spans near each other share one."""
+    text = item.text if item else ""
+    found: list[tuple[int, int]] = []
+    missing: list[str] = []
+    for c in cits:
+        where = locate(text, c)
+        if where is None:
+            if c.quote:
+                missing.append(c.quote)
+        else:
+            found.append(where)
+    merged: list[list[int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[list[Segment]] = []
+    run: list[list[int]] = []
+    for span in merged + [None]:  # type: ignore[list-item]
+        if span is not None and (not run or span[0] - run[-1][1] <= 2 * CONTEXT_CHARS):
+            run.append(span)
+            continue
+        if run:
+            segs = [Segment(_trim_left(text[: run[0][0]]))]
+            for i, (s0, e0) in enumerate(run):
+                segs.append(Segment(text[s0:e0], True))
+                nxt = run[i + 1][0] if i + 1 < len(run) else None
+                segs.append(Segment(text[e0:nxt] if nxt is not None else _trim_right(text[e0:])))
+            out.append([seg for seg in segs if seg.text])
+        run = [span] if span is not None else []
+    out.extend([Segment(q, True)] for q in missing)
+    return out
 
 
 def _as_citation(c: Any) -> Citation | None:
@@ -172,10 +215,6 @@ class _Numbering:
         self.by_item[item_id] = ref
         return ref
 
-    def span(self, cit: Citation) -> Span:
-        before, after = quote_context(self.items.get(cit.item_id), cit)
-        return Span(cit.quote, before, after)
-
     def sentence(self, text: str, citations: list[Any]) -> SentenceView:
         """A sentence with one marker per cited source; its popover shows every span quoted from it."""
         groups: dict[int, list[Citation]] = {}
@@ -194,8 +233,8 @@ class _Numbering:
             if qid is None:
                 qid = f"q{len(self.quotes) + 1}"
                 self.quote_ids[key] = qid
-                spans = [self.span(c) for c in group if c.quote]
-                self.quotes.append(Quote(qid, self.refs[n - 1], spans))
+                item = self.items.get(group[0].item_id)
+                self.quotes.append(Quote(qid, self.refs[n - 1], passages(item, group)))
             markers.append(Marker(n, qid))
         return SentenceView(str(text or ""), markers)
 

@@ -35,7 +35,7 @@ def source_context(store: Store, source_id: str, now: datetime) -> dict[str, Any
     source = store.get_source(source_id)
     if source is None:
         raise NotFound(source_id)
-    items = store.items_for_source(source.id, limit=50)
+    items = sorted(store.items_for_source(source.id, limit=50), key=lambda i: as_utc(i.when), reverse=True)
     rows = item_rows(store, items, {source.id: source})
     fed: dict[str, dict[str, Any]] = {}
     for r in rows:
