@@ -119,11 +119,13 @@ def test_opml_round_trip_keeps_kinds_weights_and_state():
             name="X",
         ),
     ]
-    back = parse_opml(write_opml(sources))
+    back = parse_opml(write_opml(sources), allow_local=True)
     assert [(s.id, s.kind, s.url, s.weight, s.enabled) for s in back] == [
         (s.id, s.kind, s.url, s.weight, s.enabled) for s in sources
     ]
     assert back[0].name == "A & B" and back[2].name == "bsky:search:rare earths"
+    # by default a list from elsewhere cannot point the desk at local files
+    assert [s.kind for s in parse_opml(write_opml(sources))] == ["rss", "mastodon", "bluesky"]
 
 
 def test_opml_garbage_is_an_error_not_an_exception():

@@ -13,6 +13,7 @@ from global24.models import Source
 from global24.sources import collect, extract_page, extract_to_json
 from global24.sources.density import clean_lines, density_extract
 from global24.sources.fetcher import Fetcher
+from global24.sources.media import figure_caption
 from global24.sources.pages import Candidate, _parse, choose_text
 from tests.sources.conftest import DATA, run
 
@@ -58,7 +59,8 @@ def test_article_metadata_prefers_what_the_page_declares():
     assert page.published == datetime(2025, 10, 29, 6, 45, tzinfo=UTC)
     assert page.canonical_url == "https://atlas-current.example/news/2025/10/29/harbour-footbridge-approved"
     assert page.image == "https://atlas-current.example/img/footbridge-render.jpg"
-    assert page.image_caption == "An architect's drawing of the footbridge at dusk"
+    assert page.image_caption == "An architect's drawing of the footbridge at dusk."  # from the figure
+    assert page.image_credit == "City Architects"
     assert page.sitename == "Atlas Current" and page.lang == "en-GB"
     assert page.description == "The council approved a footbridge across the inner harbour."
     assert page.og["type"] == "article" and page.twitter == {
@@ -114,7 +116,8 @@ def test_collect_single_article_url(server, fetch_settings):
     assert res.error is None and len(res.items) == 1
     item = res.items[0]
     assert item.url == server.url("/news/2025/10/29/harbour-footbridge-approved")  # canonical, resolved
-    assert item.images[0].caption == "An architect's drawing of the footbridge at dusk"
+    assert item.images[0].caption == "An architect's drawing of the footbridge at dusk."
+    assert item.images[0].credit == "City Architects"
     assert item.source_name == "Atlas Current"
 
 
@@ -142,15 +145,20 @@ def test_hostile_pages_give_an_error_result_quickly(content, headers, fragment):
 
 def test_encodings_from_header_meta_or_guess():
     body = (
-        "<html><head><title>Café</title></head><body><article><p>"
+        '<html><head><title>Café</title><meta name="author" content="Zoë Brontë"></head><body><article><p>'
         + "Un café au marché de Noël. " * 20
         + "</p></article></body></html>"
     )
-    latin = body.encode("latin-1")
-    assert "café au marché" in extract_page(latin, {"Content-Type": "text/html; charset=ISO-8859-1"}, "").text
-    meta = body.replace("<head>", '<head><meta charset="windows-1252">').encode("cp1252")
-    assert "café au marché" in extract_page(meta, {}, "").text
-    assert "café au marché" in extract_page(body.encode("utf-8"), {}, "").text
+    declared = body.replace("<head>", '<head><meta charset="windows-1252">')
+    pages = [
+        extract_page(body.encode("latin-1"), {"Content-Type": "text/html; charset=ISO-8859-1"}, ""),
+        extract_page(declared.encode("cp1252"), {}, ""),
+        extract_page(body.encode("utf-8"), {}, ""),
+        # declared wrongly in the page, right in the HTTP header: the header wins
+        extract_page(declared.encode("utf-8"), {"content-type": "text/html; charset=utf-8"}, ""),
+    ]
+    for page in pages:
+        assert "café au marché" in page.text and page.author == "Zoë Brontë"
 
 
 def test_choose_text_prefers_the_precise_answer_unless_it_found_too_little():
@@ -169,6 +177,29 @@ def test_density_fallback_finds_the_story_block():
     text = density_extract(tree)
     assert "Councillors approved the plan by 31 votes to 12" in text
     assert "About time too" not in text and "Storm warning" not in text and "We use cookies" not in text
+
+
+@pytest.mark.parametrize(
+    ("figure", "caption", "credit"),
+    [
+        (
+            '<figcaption>Rio hillside. <span class="credit">Reuters</span></figcaption>',
+            "Rio hillside.",
+            "Reuters",
+        ),
+        ("<figcaption>The gate at dawn (Photo: A. Sato)</figcaption>", "The gate at dawn", "A. Sato"),
+        (
+            "<figcaption>Crowds outside \u00a9 Harbor Ledger</figcaption>",
+            "Crowds outside",
+            "\u00a9 Harbor Ledger",
+        ),
+        ("", "alt text", None),
+    ],
+)
+def test_lead_picture_caption_and_credit(figure, caption, credit):
+    html = f'<html><body><article><figure><img src="/i.jpg" alt="alt text">{figure}</figure><p>x</p></article></body></html>'
+    url, cap, cred = figure_caption(_parse(html), None, "http://a.example/story")
+    assert (url, cap, cred) == ("http://a.example/i.jpg", caption, credit)
 
 
 def test_clean_lines_drops_furniture_not_sentences():

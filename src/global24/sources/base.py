@@ -76,6 +76,7 @@ class PageResult:
     canonical_url: str | None = None
     image: str | None = None
     image_caption: str | None = None
+    image_credit: str | None = None
     description: str | None = None
     sitename: str | None = None
     lang: str | None = None

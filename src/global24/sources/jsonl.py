@@ -17,7 +17,7 @@ from typing import Any
 
 from global24.models import Engagement, Image, Item, Source
 from global24.settings import Settings
-from global24.sources.base import CollectResult, Fetches, KnownUrls, ParseResult, parse_datetime
+from global24.sources.base import CollectResult, Fetches, KnownUrls, ParseResult, parse_datetime, to_int
 
 KNOWN_KEYS = {
     "id",
@@ -63,9 +63,21 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
     elif d.get("engagement") is not None:
         problems.append("'engagement' is not an object, ignored")
     images: list[Image] = []
-    for img in d.get("images") or []:
+    raw_images = d.get("images") or []
+    if not isinstance(raw_images, list):
+        problems.append("'images' is not a list, ignored")
+        raw_images = []
+    for img in raw_images:
         if isinstance(img, dict) and isinstance(img.get("url"), str) and img["url"].strip():
-            images.append(Image.from_dict(img))
+            images.append(
+                Image(
+                    url=img["url"].strip(),
+                    caption=_opt_str(img.get("caption")),
+                    credit=_opt_str(img.get("credit")),
+                    width=to_int(img.get("width")),
+                    height=to_int(img.get("height")),
+                )
+            )
         else:
             problems.append("an image without a 'url' was ignored")
     extra = {k: v for k, v in d.items() if k not in KNOWN_KEYS}
@@ -141,6 +153,9 @@ def iter_jsonl(
             item, problems = item_from_json(d, source)
         except ValueError as exc:
             yield number, None, f"line {number}: {exc}, skipped"
+            continue
+        except Exception as exc:  # a shape we did not foresee: report the line, keep going
+            yield number, None, f"line {number}: unreadable item ({type(exc).__name__}: {exc}), skipped"
             continue
         yield number, item, (f"line {number}: " + "; ".join(problems)) if problems else None
 

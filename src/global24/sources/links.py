@@ -8,6 +8,7 @@ and what it holds (how much article text, how many headline links).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -30,11 +31,29 @@ def _same_site(a: str, b: str) -> bool:
     return a.removeprefix("www.") == b.removeprefix("www.")
 
 
+@dataclass
+class LinkScan:
+    """Article links of a page and how much text sits in the teaser blocks around them."""
+
+    links: list[str] = field(default_factory=list)
+    teaser_chars: int = 0
+
+
+TEASER_BLOCKS = {"li", "article", "div", "section", "td", "p"}
+MAX_TEASER_CHARS = 1200  # a block longer than this is a page region, not one teaser
+
+
 def article_links(tree: Any, base_url: str, limit: int = 50) -> list[str]:
     """Same-site links that look like articles (headline text, slug or dated path), in page order."""
+    return scan_links(tree, base_url, limit).links
+
+
+def scan_links(tree: Any, base_url: str, limit: int = 50) -> LinkScan:
+    """Article links plus the size of the teaser blocks (headline + summary) that hold them."""
     base_host = (urlsplit(base_url).hostname or "").lower()
     page = urldefrag(base_url)[0].rstrip("/")
-    out: list[str] = []
+    scan = LinkScan()
+    blocks: set[Any] = set()
     for a in tree.iter("a"):
         url = absolute_url(base_url, a.get("href"))
         if not url:
@@ -45,31 +64,41 @@ def article_links(tree: Any, base_url: str, limit: int = 50) -> list[str]:
         path = parts.path or "/"
         if not _same_site(host, base_host) or url.rstrip("/") == page or path in ("", "/"):
             continue
-        if SKIP_PATH.search(path) or SKIP_EXT.search(path) or url in out:
+        if SKIP_PATH.search(path) or SKIP_EXT.search(path):
             continue
-        if any(isinstance(anc.tag, str) and anc.tag in FURNITURE for anc in a.iterancestors()):
+        ancestors = [anc for anc in a.iterancestors() if isinstance(anc.tag, str)]
+        if any(anc.tag in FURNITURE for anc in ancestors):
             continue
         text = re.sub(r"\s+", " ", a.text_content() or "").strip()
         slug = path.rstrip("/").rsplit("/", 1)[-1]
         headline_text = len(text.split()) >= 4
         slug_like = slug.count("-") >= 2 or slug.count("_") >= 2
-        if headline_text or slug_like or DATE_PATH.search(path):
-            out.append(url)
-            if len(out) >= limit:
-                break
-    return out
+        if not (headline_text or slug_like or DATE_PATH.search(path)):
+            continue
+        block = next((anc for anc in ancestors if anc.tag in TEASER_BLOCKS), None)
+        if block is not None and block not in blocks:
+            size = len(" ".join((block.text_content() or "").split()))
+            if size <= MAX_TEASER_CHARS:
+                blocks.add(block)
+                scan.teaser_chars += size
+        if url not in scan.links and len(scan.links) < limit:
+            scan.links.append(url)
+    return scan
 
 
-def classify_page(meta: PageMeta, text: str, links: list[str]) -> str:
+def classify_page(meta: PageMeta, text: str, scan: LinkScan) -> str:
     """'article' or 'index' from declared type, article text and headline links."""
+    links = scan.links
     og_type = (meta.og.get("type") or "").lower()
     declared_article = og_type == "article" or bool(meta.jsonld_types & ARTICLE_TYPES)
     declared_listing = og_type in ("website", "blog") or bool(meta.jsonld_types & LISTING_TYPES)
+    # How much of the main text is headlines and teasers around article links.
+    teaser_share = scan.teaser_chars / max(len(text), 1)
     if declared_article and not (meta.jsonld_types & {"collectionpage", "itemlist"}) and len(text) >= 300:
         return "article"
-    if declared_listing and len(links) >= 2 and len(text) < 3000:
+    if declared_listing and len(links) >= 2 and (len(text) < 3000 or teaser_share >= 0.3):
         return "index"
     if len(links) < MIN_INDEX_LINKS:
         return "article" if text else "index" if links else "article"
-    # Undeclared: an article is mostly one long text, an index mostly headlines.
-    return "index" if len(text) < 1500 or len(text) < 150 * len(links) else "article"
+    # Undeclared: an article is mostly one long text, an index mostly headlines and teasers.
+    return "index" if len(text) < 1500 or teaser_share >= 0.5 else "article"

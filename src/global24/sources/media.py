@@ -7,6 +7,7 @@ and credit attached to the right image.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,3 +169,72 @@ def discover_feed_links(content: bytes, base_url: str) -> list[str]:
             if url and url not in out:
                 out.append(url)
     return out
+
+
+CREDIT_CLASS = re.compile(r"credit|copyright|source|byline|attribution|photographer", re.I)
+CREDIT_TEXT = re.compile(
+    r"\s*(?:[|/\u2014-]\s*)?(?:\(?\s*)((?:photo(?:graph)?|image|picture|illustration|credit|foto)s?\s*(?:by|:)\s*[^()]+|\u00a9\s*[^()]+)\)?\s*$",
+    re.I,
+)
+
+
+CREDIT_LABEL = re.compile(
+    r"^(?:photo(?:graph)?|image|picture|illustration|credit|foto)s?\s*(?:by\b|:)\s*", re.I
+)
+
+
+def figure_caption(
+    tree: Any, image_url: str | None, base_url: str
+) -> tuple[str | None, str | None, str | None]:
+    """(image url, caption, credit) of the lead picture's ``<figure>``.
+
+    The figure holding ``image_url`` is preferred; without one, the first figure
+    inside ``<article>``/``<main>`` is the lead picture. The credit comes from a
+    credit-like element in the caption or a trailing "Photo: …" / "© …".
+    """
+    figures = [f for f in tree.iter("figure")][:30]
+    chosen = None
+    for fig in figures:
+        for img in fig.iter("img"):
+            src = absolute_url(base_url, img.get("src") or img.get("data-src"))
+            if image_url and src == image_url:
+                chosen = fig
+                break
+        if chosen is not None:
+            break
+    if chosen is None and not image_url:
+        chosen = next(
+            (
+                f
+                for f in figures
+                if any(a.tag in ("article", "main") for a in f.iterancestors())
+                and f.find(".//img") is not None
+            ),
+            None,
+        )
+    if chosen is None:
+        return image_url, None, None
+    img = chosen.find(".//img")
+    url = image_url or (
+        absolute_url(base_url, img.get("src") or img.get("data-src")) if img is not None else None
+    )
+    cap_el = chosen.find(".//figcaption")
+    if cap_el is None:
+        alt = (img.get("alt") or "").strip() if img is not None else ""
+        return url, alt or None, None
+    credit = None
+    for el in cap_el.iter():
+        if el is not cap_el and CREDIT_CLASS.search(el.get("class") or ""):
+            credit = " ".join(el.text_content().split()) or None
+            break
+    caption = " ".join(cap_el.text_content().split())
+    if credit:
+        caption = caption.replace(credit, "").strip(" -|\u2014")
+    else:
+        m = CREDIT_TEXT.search(caption)
+        if m and m.start() > 0:
+            credit = m.group(1).strip()
+            caption = caption[: m.start()].strip(" -|\u2014(")
+    if credit:
+        credit = CREDIT_LABEL.sub("", credit).strip() or credit
+    return url, caption or None, credit

@@ -24,8 +24,15 @@ ENABLED_ATTR = f"{{{NS}}}enabled"
 MAX_OPML_BYTES = 20_000_000
 
 
-def read_opml(content: bytes) -> tuple[list[Source], str | None]:
-    """Sources listed in an OPML document and the error that stopped reading, if any; never raises."""
+REMOTE_PREFIXES = ("http://", "https://", "at://", "bsky:search:")
+
+
+def read_opml(content: bytes, allow_local: bool = False) -> tuple[list[Source], str | None]:
+    """Sources listed in an OPML document and the error that stopped reading, if any; never raises.
+
+    Local paths and ``file://`` URLs are skipped unless ``allow_local``: an OPML
+    list may come from anywhere and must not point the desk at the local disk.
+    """
     if len(content) > MAX_OPML_BYTES:
         return [], f"OPML of {len(content)} bytes is over the {MAX_OPML_BYTES}-byte cap"
     if b"<!ENTITY" in content or b"<!entity" in content:
@@ -46,12 +53,14 @@ def read_opml(content: bytes) -> tuple[list[Source], str | None]:
     sources: list[Source] = []
     seen: set[str] = set()
     _walk(body, sources, seen)
+    if not allow_local:
+        sources = [s for s in sources if s.url.lower().startswith(REMOTE_PREFIXES)]
     return sources, None
 
 
-def parse_opml(content: bytes) -> list[Source]:
+def parse_opml(content: bytes, allow_local: bool = False) -> list[Source]:
     """Sources listed in an OPML document ([] for garbage; :func:`read_opml` also gives the reason)."""
-    return read_opml(content)[0]
+    return read_opml(content, allow_local)[0]
 
 
 def _walk(parent: Any, out: list[Source], seen: set[str]) -> None:

@@ -34,7 +34,8 @@ from global24.sources.base import (
     source_display_name,
 )
 from global24.sources.density import clean_lines, density_extract
-from global24.sources.links import article_links, classify_page
+from global24.sources.links import classify_page, scan_links
+from global24.sources.media import figure_caption
 from global24.sources.metadata import read_metadata
 
 MAX_PAGE_BYTES = 5_000_000
@@ -121,7 +122,7 @@ def decode_html(content: bytes, headers: dict[str, str]) -> str:
 
 
 def _parse(html: str) -> Any:
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8")
     return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
 
 
@@ -138,7 +139,7 @@ def _extract(content: bytes, headers: dict[str, str], base_url: str, max_bytes: 
     if count > MAX_ELEMENTS:
         return PageResult(url=base_url, error=f"page has {count} elements, over the {MAX_ELEMENTS} cap")
     meta = read_metadata(tree, base_url)
-    links = article_links(tree, base_url)
+    scan = scan_links(tree, base_url)
     doc = trafilatura.bare_extraction(
         html,
         url=base_url or None,
@@ -165,7 +166,8 @@ def _extract(content: bytes, headers: dict[str, str], base_url: str, max_bytes: 
     title = (doc.title if doc is not None else None) or meta.title
     text = clean_lines(winner.text, title)
     published = meta.published or _doc_date(doc)
-    image = meta.image or absolute_url(base_url, doc.image if doc is not None else None)
+    image, caption, credit = figure_caption(tree, meta.image, base_url)
+    image = image or absolute_url(base_url, doc.image if doc is not None else None)
     return PageResult(
         url=base_url,
         text=text,
@@ -178,14 +180,15 @@ def _extract(content: bytes, headers: dict[str, str], base_url: str, max_bytes: 
         or base_url
         or None,
         image=image,
-        image_caption=meta.image_alt,
+        image_caption=caption or meta.image_alt,
+        image_credit=credit,
         description=meta.description or (doc.description if doc is not None else None),
         sitename=meta.sitename or (doc.sitename if doc is not None else None),
         lang=meta.lang or headers.get("content-language") or None,
         og=meta.og,
         twitter=meta.twitter,
-        page_type=classify_page(meta, text, links),
-        links=links,
+        page_type=classify_page(meta, text, scan),
+        links=scan.links,
         extractor=winner.name,
     )
 
@@ -249,7 +252,9 @@ def _paragraphs_html(text: str) -> str | None:
 def page_to_item(page: PageResult, source: Source) -> Item:
     """An extracted article page as an Item."""
     url = page.canonical_url or page.url
-    images = [Image(url=page.image, caption=page.image_caption)] if page.image else []
+    images = (
+        [Image(url=page.image, caption=page.image_caption, credit=page.image_credit)] if page.image else []
+    )
     return Item(
         id=Item.make_id(source.id, url, page.url),
         source_id=source.id,
