@@ -47,6 +47,15 @@ def test_jsonl_fields_follow_the_contract():
     assert (numeric.engagement.likes, numeric.engagement.reposts, numeric.engagement.replies) == (7, 0, 0)
     assert other.published_at == datetime(2025, 10, 28, 2, 30, tzinfo=UTC)
     assert other.source_id != first.source_id  # each named outlet is its own source
+    assert numeric.source_id == ""  # no outlet named: the caller attaches it to the file's source
+    src = Source(id="src_file", kind="jsonl", url=str(ITEMS), name="Export")
+    assert {i.source_id for i in import_jsonl(ITEMS, src)[0]} == {"src_file"}
+    assert [i.source_name for i in import_jsonl(ITEMS, src)[0]] == [
+        "Field Notes Collective",
+        "Field Notes Collective",
+        "Export",
+        "Another Export",
+    ]
 
 
 def test_item_json_round_trip():

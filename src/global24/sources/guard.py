@@ -113,9 +113,16 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 # One bad answer refuses the host: a name mixing public and private
                 # answers is the shape of a rebinding attack.
                 raise BlockedAddressError(f"refused {host}: {why}")
-        return await self.inner.connect_tcp(
-            addresses[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options
-        )
+        last: Exception | None = None
+        for address in addresses:  # all checked above; try them in resolver order (IPv6, then IPv4, ...)
+            try:
+                return await self.inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None

@@ -48,7 +48,12 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
     if not isinstance(text, str):
         raise ValueError("'text' is required (a string)")
     source_name = d.get("source") if isinstance(d.get("source"), str) else None
-    source_id = source.id if source is not None else Source.make_id("jsonl", source_name or "jsonl")
+    # Items of a configured source belong to it; in a bare file each named outlet is its own source,
+    # and an item naming none gets "" so the caller can attach it to the file's source.
+    if source is not None:
+        source_id = source.id
+    else:
+        source_id = Source.make_id("jsonl", source_name) if source_name else ""
     kind = d.get("kind") if d.get("kind") in ("article", "post") else "article"
     if "kind" in d and d.get("kind") not in ("article", "post"):
         problems.append(f"unknown kind {d.get('kind')!r}, read as 'article'")
@@ -187,9 +192,13 @@ def _collect(items: list[Item], errors: list[str], item: Item | None, problem: s
         errors.append(problem)
 
 
-def import_jsonl(path: str | Path) -> tuple[list[Item], list[str]]:
-    """Items of an Item JSONL file for ``global24 import`` (problems listed with line numbers)."""
-    return read_jsonl(path)
+def import_jsonl(path: str | Path, source: Source | None = None) -> tuple[list[Item], list[str]]:
+    """Items of an Item JSONL file for ``global24 import`` (problems listed with line numbers).
+
+    With ``source`` every item belongs to it (the line's ``source`` stays the display
+    name); without, see :func:`item_from_json` for how ``source_id`` is chosen.
+    """
+    return read_jsonl(path, source)
 
 
 def parse_jsonl(content: bytes, source: Source) -> ParseResult:
