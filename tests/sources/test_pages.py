@@ -172,6 +172,26 @@ def test_choose_text_prefers_the_precise_answer_unless_it_found_too_little():
     assert choose_text([Candidate("a", ""), Candidate("b", "")]).name == "none"
 
 
+def test_script_rendered_page_falls_back_to_the_declared_article_body():
+    body = "The harbour commission met on Monday to discuss dredging the eastern channel. " * 10
+    ld = json.dumps(
+        {
+            "@type": "NewsArticle",
+            "headline": "Dredging plan",
+            "articleBody": body,
+            "datePublished": "2025-10-27T10:00:00Z",
+        }
+    )
+    html = (
+        f'<html><head><script type="application/ld+json">{ld}</script></head>'
+        '<body><div id="app">Loading…</div></body></html>'
+    ).encode()
+    page = extract_page(html, {}, "https://x.example/story")
+    assert page.extractor != "trafilatura"  # the first extractor found too little; a fallback won
+    assert "discuss dredging the eastern channel" in page.text and "Loading" not in page.text
+    assert page.title == "Dredging plan" and page.published == datetime(2025, 10, 27, 10, 0, tzinfo=UTC)
+
+
 def test_density_fallback_finds_the_story_block():
     tree = _parse((PAGES / "article.html").read_text())
     text = density_extract(tree)
