@@ -146,7 +146,7 @@ def _good_phrase(p: str, names: set[str], verbs: set[str] = frozenset()) -> bool
     # "Japan ends", "Trump says": a name followed by a lower-case -s word is a clause
     if any(
         a[:1].isupper() and b[:1].islower() and b.endswith("s") and not b.endswith("ss")
-        for a, b in zip(toks, toks[1:])
+        for a, b in zip(toks, toks[1:], strict=False)
     ):
         return False
     caps = " ".join(t for t in toks if t[:1].isupper())

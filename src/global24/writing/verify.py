@@ -153,6 +153,7 @@ def verify_article(article: Article, items: dict[str, Item] | list[Item], min_su
                         {"section": sec.heading, "text": s.text, "check": res.check, "reason": res.reason}
                     )
     n = report["sentences"] or 1
+    report["uncited"] = report["sentences"] - report["cited"]
     report["cited_share"] = report["cited"] / n
     report["verified_share"] = report["verified"] / n
     return report

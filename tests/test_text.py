@@ -1,0 +1,150 @@
+"""text.py on real news text (MultiLing 2011 WikiNews articles when present) and on corpus prose."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from global24 import text as tx
+
+MDS = [
+    Path("/work/shared/data/mds/multiling2011.jsonl"),
+    Path(__file__).resolve().parents[2] / "shared/data/mds/multiling2011.jsonl",
+]
+
+
+@pytest.fixture(scope="module")
+def wikinews() -> list[dict]:
+    path = next((p for p in MDS if p.exists()), None)
+    if path is None:
+        pytest.skip("MultiLing 2011 sample not present")
+    return [it for line in path.read_text().splitlines() for it in json.loads(line)["items"]]
+
+
+def test_sentences_are_exact_spans_of_real_articles(wikinews):
+    total = 0
+    for it in wikinews:
+        spans = tx.sentences(it["text"])
+        assert spans, it["id"]
+        for s in spans:
+            assert it["text"][s.start : s.end] == s.text
+            assert s.text == s.text.strip()
+        starts = [s.start for s in spans]
+        assert starts == sorted(starts)
+        total += len(spans)
+    assert total > 300
+
+
+def test_sentence_split_keeps_abbreviations_together():
+    text = "The U.S. pledged $350 million on Jan. 1. Mr. Bush signed the bill.\nA new paragraph starts here."
+    got = [s.text for s in tx.sentences(text)]
+    assert got == [
+        "The U.S. pledged $350 million on Jan. 1.",
+        "Mr. Bush signed the bill.",
+        "A new paragraph starts here.",
+    ]
+
+
+def test_entities_multiword_and_acronyms(wikinews):
+    text = next(it["text"] for it in wikinews if it["id"] == "M0001.english")
+    ents = {e.text for e in tx.entities(text)}
+    assert "Junichiro Koizumi" in " ".join(ents)
+    assert "United Kingdom" in ents
+    assert any(e.label == "ACRONYM" for e in tx.entities("The UN and NATO met; the U.S. agreed."))
+    names = [
+        e.text
+        for e in tx.entities("Officials at the Bank of Japan met Prime Minister Sanae Takaichi on Monday.")
+    ]
+    assert "Bank of Japan" in names and "Prime Minister Sanae Takaichi" in names
+    assert "Monday" not in names and "Officials" not in names
+
+
+def test_entity_offsets_are_exact():
+    text = "In March 2007 Iranian guards seized 15 Royal Navy personnel near the Shatt al-Arab."
+    for e in tx.entities(text):
+        assert text[e.start : e.end] == e.text
+    assert "March" not in [e.text for e in tx.entities(text)]
+
+
+def test_numbers_money_percent_and_units():
+    qs = tx.numbers(
+        "Japan pledged $550 billion, a 15 percent tariff applies, and 121 people died; 2.5% growth."
+    )
+    by_text = {q.text: q for q in qs}
+    assert by_text["$550 billion"].kind == "money" and by_text["$550 billion"].values == (550e9,)
+    assert by_text["15 percent"].kind == "percent"
+    assert by_text["121"].unit == "people"
+    assert by_text["2.5%"].values == (2.5,)
+
+
+def test_numbers_in_dates_are_dates_not_figures():
+    qs = tx.numbers("The raid on Oct. 28, 2025 killed 64 people.")
+    assert [q.text for q in qs] == ["64"]
+
+
+def test_european_thousands_are_ambiguous_readings(wikinews):
+    q = tx.numbers("the confirmed death count is over 120.000")[0]
+    assert 120000.0 in q.values and 120.0 in q.values
+    text = next(it["text"] for it in wikinews if it["id"] == "M0001.english")
+    values = {v for q in tx.numbers(text) for v in q.values}
+    assert 350e6 in values  # "350 million USD"
+
+
+def test_number_words():
+    qs = tx.numbers("Fifteen sailors and three marines were held for thirteen days.")
+    assert [q.values[0] for q in qs] == [15.0, 3.0, 13.0]
+
+
+def test_dates_and_resolution():
+    ds = tx.dates("On Monday, Oct. 27, talks began; the summit is on 28 October 2025 and ends in March 2026.")
+    assert [(d.month, d.day, d.year) for d in ds if d.month] == [
+        (10, 27, None),
+        (10, 28, 2025),
+        (3, None, 2026),
+    ]
+    ref = datetime(2025, 10, 28, 9)  # a Tuesday
+    monday = next(d for d in ds if d.weekday == 0)
+    assert tx.resolve_date(monday, ref) == date(2025, 10, 27)
+    wed = tx.dates("It ends on Wednesday.")[0]
+    assert tx.resolve_date(wed, ref) == date(2025, 10, 29)
+    assert tx.resolve_date(ds[1], ref) == date(2025, 10, 27)
+
+
+def test_may_and_march_as_words_are_not_dates():
+    assert tx.dates("They may march on the capital.") == []
+
+
+def test_quotations_with_speakers(wikinews):
+    text = next(it["text"] for it in wikinews if it["id"] == "M0003.english")
+    qs = [q for q in tx.quotations(text) if q.direct]
+    assert any(q.speaker and "Ammon" in q.speaker for q in qs)
+    for q in qs:
+        assert text[q.start : q.end] == q.text
+    q = tx.quotations(
+        '"Anything I can do to help Japan, we will be there," Mr. Trump said as the talks opened.'
+    )[0]
+    assert q.speaker == "Mr. Trump" and q.direct
+    q = tx.quotations('Prime Minister Sanae Takaichi arrived. "It is a new golden age," she said.')[0]
+    assert q.speaker == "Prime Minister Sanae Takaichi" and q.pronoun
+    reported = tx.quotations("Takaichi said she would nominate Trump for the Nobel Peace Prize.")[0]
+    assert not reported.direct and reported.speaker == "Takaichi"
+
+
+def test_keyphrases(wikinews):
+    text = " ".join(it["text"] for it in wikinews[:10])
+    kp = [k.lower() for k in tx.keyphrases(text, top=15)]
+    assert any("tsunami" in k for k in kp)
+    assert tx.keyphrases("   ") == []
+
+
+def test_content_tokens_stem_and_drop_stopwords():
+    assert tx.content_tokens("The talks ended with Japan's pledges of 80,000") == [
+        "talk",
+        "end",
+        "japan",
+        "pledg",
+        "80000",
+    ]

@@ -1,0 +1,88 @@
+"""Batch contracts: Item JSONL in, article (json/md/html) or summary out; verify from a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from global24.writing import summarize_jsonl, verify_file, write_jsonl
+from global24.writing.batch import read_items_jsonl
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "writing"
+RIO = DATA / "rio-items.jsonl"
+
+
+def test_read_items_keeps_extra_keys_and_reports_bad_lines(tmp_path):
+    p = tmp_path / "items.jsonl"
+    p.write_text(
+        json.dumps(
+            {"id": "a", "text": "The council approved the budget on Monday after a long debate.", "mood": "x"}
+        )
+        + "\nnot json\n"
+        + json.dumps({"id": "b"})
+        + "\n\n"
+    )
+    items, errors = read_items_jsonl(p)
+    assert [it.id for it in items] == ["a"] and items[0].extra == {"mood": "x"}
+    assert len(errors) == 2 and errors[0].startswith("line 2")
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_write_jsonl_formats(tmp_path, wsettings, fmt):
+    out = tmp_path / f"article.{fmt}"
+    article = write_jsonl(RIO, out, fmt, wsettings)
+    body = out.read_text(encoding="utf-8")
+    assert article.headline and article.headline in body.replace("&#x27;", "'")
+    if fmt == "json":
+        data = json.loads(body)
+        assert {
+            "headline",
+            "dek",
+            "attribution",
+            "sections",
+            "images",
+            "timeline",
+            "disagreements",
+            "sources",
+            "grounding",
+            "revision",
+            "writer",
+        } <= set(data)
+        assert data["sections"][0]["paragraphs"][0][0]["citations"][0]["quote"]
+    elif fmt == "md":
+        assert "## Where sources differ" in body and "## Sources" in body and "[1]" in body
+    else:
+        assert body.startswith("<!doctype html>") and "<h2>Where sources differ</h2>" in body
+        assert 'href="#src-1"' in body
+
+
+def test_summarize_jsonl_limits_words(wsettings):
+    s = summarize_jsonl(RIO, 50, wsettings)
+    assert 10 < len(s.split()) <= 50
+    texts = " ".join(json.loads(line)["text"] for line in RIO.read_text().splitlines())
+    assert s.split(". ")[0].rstrip(".") in texts
+
+
+def test_verify_file_uses_embedded_texts_or_given_items(tmp_path, wsettings):
+    out = tmp_path / "article.json"
+    write_jsonl(RIO, out, "json", wsettings)
+    report = verify_file(out, None, wsettings)
+    assert report["ok"] and report["unsupported"] == 0 and report["uncited"] == 0
+    assert "embedded" in report["basis"]
+    assert verify_file(out, RIO, wsettings)["ok"]
+
+
+def test_verify_file_catches_a_tampered_article(tmp_path, wsettings):
+    out = tmp_path / "article.json"
+    write_jsonl(RIO, out, "json", wsettings)
+    data = json.loads(out.read_text())
+    sent = data["sections"][0]["paragraphs"][0][0]
+    sent["text"] = sent["text"] + " Officials said 999 people were arrested in Lisbon."
+    data["sections"][1]["paragraphs"][0][0]["citations"] = []
+    out.write_text(json.dumps(data))
+    report = verify_file(out, None, wsettings)
+    assert not report["ok"]
+    assert report["unsupported"] == 2 and report["uncited"] == 1
+    assert {r["check"] for r in report["reasons"]} == {"number", "cited"}

@@ -1,0 +1,161 @@
+"""The whole writer on the demo corpus: the Tokyo visit and the Rio raid, checked as a reader would."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from global24.models import Article, article_from_json, article_to_json
+from global24.text import dates, entities, numbers
+from global24.writing import should_rewrite, summarize, verify_article, write_article
+from global24.writing.verify import split_attribution
+from tests.writing.conftest import story_of
+
+
+def _all_sentences(article: Article):
+    return [(sec, s) for sec in article.sections for p in sec.paragraphs for s in p]
+
+
+def test_tokyo_article_has_the_seed_pages_shape(tokyo_article):
+    a = tokyo_article
+    assert a.headline and len(a.headline.split()) >= 5
+    assert a.dek and a.dek != a.headline
+    assert a.heat["score"] == 95.0
+    assert re.fullmatch(
+        r"Independent analysis based on open media from [^,]+, [^,]+ and \d+ others", a.attribution
+    )
+    assert len(a.images) >= 2
+    for img in a.images:
+        assert img["caption"] and img["credit"] and img["item_id"] and img["source"]
+    headed = [s for s in a.sections if s.heading.strip()]
+    assert len(headed) >= 6
+    assert len({s.heading for s in a.sections}) == len(a.sections)
+    assert a.word_count() >= 700
+    assert len(a.timeline) >= 3
+    days = [e["date"] for e in a.timeline]
+    assert days == sorted(days)
+    assert {"lead", "timeline"} <= {s.kind for s in a.sections}
+    assert a.writer == "extractive"
+
+
+def test_tokyo_every_sentence_cited_and_verified(tokyo_article, tokyo_items):
+    a = tokyo_article
+    items = {it.id: it for it in tokyo_items}
+    for _, s in _all_sentences(a):
+        assert s.citations
+        for c in s.citations:
+            assert items[c.item_id].text[c.start : c.end] == c.quote
+    report = verify_article(a, tokyo_items)
+    assert report["sentences"] == len(_all_sentences(a)) > 30
+    assert report["unsupported"] == 0, report["reasons"]
+    assert a.grounding["verified"] == a.grounding["sentences"] - a.grounding["dropped"]
+
+
+def test_tokyo_nothing_absent_from_sources(tokyo_article, tokyo_items):
+    """Independent of the verifier: every figure, date and name is in a cited item."""
+    items = {it.id: it for it in tokyo_items}
+    for _, s in _all_sentences(tokyo_article):
+        names = {it.source_name for c in s.citations for it in [items[c.item_id]]}
+        _, claim = split_attribution(s.text, {n.lower() for n in names if n})
+        cited = " ".join(items[c.item_id].text for c in s.citations)
+        for q in numbers(claim):
+            assert q.text.replace(",", "") in cited.replace(",", ""), (q.text, s.text)
+        for d in dates(claim):
+            assert d.text in cited, (d.text, s.text)
+        for e in entities(claim):
+            assert e.text.removesuffix("'s") in cited, (e.text, s.text)
+
+
+def test_tokyo_cites_syndicated_copies_and_many_sources(tokyo_article, tokyo_items):
+    by_id = {it.id: it for it in tokyo_items}
+    multi = [s for _, s in _all_sentences(tokyo_article) if len(s.citations) > 1]
+    assert multi, "wire copy carried by several outlets should be cited to all of them"
+    assert any(any(by_id[c.item_id].duplicate_of for c in s.citations) for s in multi)
+    assert len(tokyo_article.sources) >= 10
+    assert all(s["text"] for s in tokyo_article.sources)
+
+
+def test_tokyo_datelines_and_hashtags_are_gone(tokyo_article):
+    for _, s in _all_sentences(tokyo_article):
+        assert not re.match(r"^[A-Z]{3,}[A-Z ,]*\s*(\([^)]*\))?\s*[—–-]", s.text), s.text
+        assert not re.search(r"#\w+\W*$", s.text), s.text
+
+
+def test_tokyo_statements_section_names_speakers(tokyo_article):
+    sec = next(s for s in tokyo_article.sections if s.kind == "statements")
+    assert sec.heading.startswith("What ") and sec.heading.endswith(" said")
+    assert any("Trump" in s.text for p in sec.paragraphs for s in p)
+
+
+def test_rio_where_sources_differ_cites_both_figures(rio_article, rio_items):
+    a = rio_article
+    sec = next(s for s in a.sections if s.kind == "differ")
+    assert sec.heading == "Where sources differ"
+    text = " ".join(s.text for p in sec.paragraphs for s in p)
+    assert "121" in text and "132" in text
+    d = a.disagreements[0]
+    assert d["about"] == "deaths"
+    assert sorted(c["value"] for c in d["claims"]) == [121.0, 132.0]
+    items = {it.id: it for it in rio_items}
+    for claim in d["claims"]:
+        assert claim["citations"] and claim["sources"]
+        for c in claim["citations"]:
+            assert items[c["item_id"]].text[c["start"] : c["end"]] == c["quote"]
+            assert claim["figure"] in c["quote"]
+    assert (
+        set(d["claims"][0]["sources"]) != set(d["claims"][1]["sources"]) or len(d["claims"][0]["sources"]) > 1
+    )
+    assert verify_article(a, rio_items)["unsupported"] == 0
+
+
+def test_article_json_round_trip(tokyo_article):
+    back = article_from_json(article_to_json(tokyo_article))
+    assert back.headline == tokyo_article.headline
+    assert [s.heading for s in back.sections] == [s.heading for s in tokyo_article.sections]
+    assert back.sentences()[0].citations[0].start == tokyo_article.sentences()[0].citations[0].start
+
+
+def test_extractive_writer_is_deterministic(rio_items, wsettings, rio_article):
+    again = write_article(story_of(rio_items, "rio-police-raid"), rio_items, wsettings)
+    assert article_to_json(again)["sections"] == article_to_json(rio_article)["sections"]
+    assert again.headline == rio_article.headline
+
+
+def test_living_article_revisions(rio_items, wsettings):
+    story = story_of(rio_items, "rio-police-raid")
+    first_items = rio_items[:9]
+    ok, why = should_rewrite(None, story, first_items, story.last_seen, wsettings)
+    assert ok and "no article" in why
+    first = write_article(story, first_items, wsettings)
+    assert first.revision == 1 and first.change_note.startswith("First revision")
+    now = first.created_at + timedelta(minutes=1)
+    ok, why = should_rewrite(first, story, rio_items, now, wsettings)
+    assert not ok and "debounce" in why
+    ok, why = should_rewrite(first, story, rio_items[:10], now + timedelta(hours=1), wsettings)
+    assert not ok and "new items" in why
+    ok, why = should_rewrite(first, story, rio_items, now + timedelta(hours=1), wsettings)
+    assert ok
+    second = write_article(story, rio_items, wsettings, previous=first)
+    assert second.revision == 2
+    assert "+6 items" in second.change_note
+    assert "source" in second.change_note or "section" in second.change_note
+
+
+def test_summarize_is_the_lead_within_the_word_limit(tokyo_items, wsettings):
+    for n in (30, 60, 100):
+        s = summarize(tokyo_items, n, wsettings)
+        assert 0 < len(s.split()) <= n
+    text = " ".join(it.text for it in tokyo_items)
+    for sent in summarize(tokyo_items, 100, wsettings).split(". "):
+        assert sent.rstrip(".") in text
+
+
+def test_empty_and_tiny_input_do_not_crash(wsettings):
+    from global24.models import Item
+
+    a = write_article(None, [], wsettings)
+    assert a.sections == [] and a.grounding["sentences"] == 0
+    one = [Item(id="x", source_id="s", text="Officials said the bridge will reopen on Friday after repairs.")]
+    a = write_article(None, one, wsettings)
+    assert verify_article(a, one)["unsupported"] == 0
+    assert summarize([], 50, wsettings) == ""

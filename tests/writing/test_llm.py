@@ -1,0 +1,114 @@
+"""The llm writer against a real OpenAI-compatible HTTP server on 127.0.0.1: protocol and failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from global24.writing import verify_article, write_article
+from global24.writing.batch import items_from_jsonl
+from global24.writing.evidence import build_evidence
+from global24.writing.llm import build_prompt, parse_answer
+from global24.writing.outline import plan_outline
+from tests.writing.fake_llm import FakeLLM, answer_from_prompt
+from tests.writing.test_batch import RIO
+
+
+@pytest.fixture(scope="module")
+def items():
+    return items_from_jsonl(RIO)
+
+
+def llm_settings(wsettings, fake: FakeLLM, **kw):
+    base = {
+        "writer": "llm",
+        "llm_base_url": fake.base_url,
+        "llm_model": "fake-1",
+        "llm_api_key": "sekret",
+        "llm_timeout": 0.8,
+        "llm_retries": 2,
+        "llm_backoff": 0.05,
+        "llm_max_tokens": 321,
+    }
+    base.update(kw)
+    return wsettings.replace(**base)
+
+
+def test_prompt_numbers_the_evidence_and_asks_for_citations(items, wsettings):
+    ev = build_evidence(items)
+    outline = plan_outline(ev)
+    messages, numbering, prose = build_prompt(ev, outline, wsettings)
+    user = messages[-1]["content"]
+    assert messages[0]["role"] == "system" and "[2]" in messages[0]["content"]
+    for n, uid in numbering.items():
+        assert f"[{n}] ({ev.units[uid].source}) {ev.units[uid].text}" in user
+    assert all(ps.kind not in ("timeline", "differ") for ps in prose)
+    small = build_prompt(ev, outline, wsettings.replace(llm_prompt_tokens=100))[1]
+    assert 0 < len(small) < len(numbering)
+
+
+def test_parse_maps_markers_to_exact_spans(items, wsettings):
+    ev = build_evidence(items)
+    outline = plan_outline(ev)
+    messages, numbering, prose = build_prompt(ev, outline, wsettings)
+    sections = parse_answer(answer_from_prompt(messages[-1]["content"]), ev, numbering, prose)
+    assert [s.heading for s in sections] == [p.heading for p in prose][: len(sections)]
+    invented = [s for sec in sections for p in sec.paragraphs for s in p if "4,321" in s.text]
+    assert len(invented) == 1 and invented[0].citations  # cited, but its figure is in no source
+    by_id = {it.id: it for it in items}
+    for sec in sections:
+        for p in sec.paragraphs:
+            for s in p:
+                assert "[" not in s.text
+                for c in s.citations:
+                    assert by_id[c.item_id].text[c.start : c.end] == c.quote
+
+
+def test_llm_article_drops_the_invented_sentence(items, wsettings):
+    with FakeLLM(["answer"]) as fake:
+        s = llm_settings(wsettings, fake)
+        a = write_article(None, items, s)
+    assert a.writer == "llm:fake-1"
+    req = fake.requests[0]
+    assert req["model"] == "fake-1" and req["max_tokens"] == 321 and req["messages"][0]["role"] == "system"
+    assert fake.headers[0]["Authorization"] == "Bearer sekret"
+    texts = [x.text for x in a.sentences()]
+    assert not any("4,321" in t for t in texts)
+    assert a.grounding["dropped"] >= 1
+    assert any(r["check"] == "number" and "4,321" in r["reason"] for r in a.grounding["reasons"])
+    assert verify_article(a, items)["unsupported"] == 0
+    assert any(sec.kind == "differ" for sec in a.sections)  # structured sections kept
+
+
+def test_retries_after_server_errors_then_succeeds(items, wsettings):
+    with FakeLLM(["500", "500", "answer"]) as fake:
+        a = write_article(None, items, llm_settings(wsettings, fake))
+    assert len(fake.requests) == 3 and a.writer == "llm:fake-1"
+
+
+@pytest.mark.parametrize(
+    "script, why",
+    [
+        (["500", "500", "500"], "HTTP 500 after 3 attempts"),
+        (["garbage"], "malformed answer"),
+        (["slow", "slow", "slow"], "timed out"),
+        (["nocite"], "no sentence with a usable [n] citation"),
+    ],
+)
+def test_failures_fall_back_to_extractive_and_say_why(items, wsettings, script, why):
+    with FakeLLM(script, delay=1.5) as fake:
+        a = write_article(None, items, llm_settings(wsettings, fake))
+    assert a.writer == "extractive"
+    notes = " ".join(a.grounding["writer_notes"])
+    assert why in notes and "fell back to the extractive writer" in notes
+    assert "fell back" in a.change_note
+    assert a.sentences() and verify_article(a, items)["unsupported"] == 0
+    if script[0] in ("500", "slow"):
+        assert len(fake.requests) == 3  # one try and two retries
+
+
+def test_dead_endpoint_falls_back(items, wsettings):
+    s = wsettings.replace(
+        writer="llm", llm_base_url="http://127.0.0.1:9/v1", llm_retries=1, llm_backoff=0.01, llm_timeout=1.0
+    )
+    a = write_article(None, items, s)
+    assert a.writer == "extractive" and "connection failed" in " ".join(a.grounding["writer_notes"])
