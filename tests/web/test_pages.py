@@ -210,3 +210,21 @@ def test_page_follows_new_revisions(client, site):
     after = client.get("/story/st_sample_chips/", headers={"If-None-Match": before.headers["etag"]})
     assert after.status_code == 200 and "gets its state loan" in after.text
     assert "gets its state loan" in client.get("/").text
+
+
+def test_cache_hits_are_served_like_misses(client, site):
+    """The first request builds the page; the second is answered by the fast path: same bytes, same headers."""
+    _, _, _ = site
+    app = client.app
+    for path, cache_control in [("/story/st_sample_bridge/", "no-cache"), ("/api/stories?limit=3", "public, max-age=10"),
+                                ("/feeds/hot.atom", "public, max-age=60")]:
+        app.state.site.cache.clear()
+        first = client.get(path)
+        hits = app.state.site.cache.hits
+        second = client.get(path)
+        assert app.state.site.cache.hits == hits + 1, path  # served from the cache
+        assert second.content == first.content
+        for h in ("etag", "cache-control", "content-type", "content-security-policy", "x-content-type-options"):
+            assert second.headers[h] == first.headers[h], (path, h)
+        assert second.headers["cache-control"] == cache_control
+        assert client.get(path, headers={"If-None-Match": first.headers["etag"]}).status_code == 304

@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from global24.settings import Settings, load_settings
 from global24.store.base import Store
+from global24.web.fastpath import CachedPages
 from global24.web.headers import SecurityHeaders
 from global24.web.render import STATIC
 from global24.web.responses import not_found
@@ -83,5 +84,6 @@ def create_app(
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         return await not_found(request, "That address is not valid.")
 
+    app.add_middleware(CachedPages, site=site)
     app.add_middleware(SecurityHeaders)
     return app

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from global24.web.cache import CachedBody, etag_for, etag_matches
 from global24.web.state import Site
@@ -59,9 +60,9 @@ def cache_key(request: Request) -> str:
     return request.url.path + ("?" + q if q else "")
 
 
-def finish(request: Request, cached: CachedBody, cache_control: str) -> Response:
+def finish(request: Request, cached: CachedBody) -> Response:
     """The response for a built body: 304 when the client already has it."""
-    headers = {"ETag": cached.etag, "Cache-Control": cache_control, **dict(cached.headers)}
+    headers = {"ETag": cached.etag, **dict(cached.headers)}
     if cached.status == 200 and etag_matches(request.headers.get("if-none-match"), cached.etag):
         return Response(status_code=304, headers=headers)
     return Response(cached.body, status_code=cached.status, media_type=cached.media_type, headers=headers)
@@ -73,20 +74,27 @@ async def cached(
     cache_control: str = CACHE_HTML,
     key: str | None = None,
 ) -> Response:
-    """Serve ``build()`` through the page cache (key defaults to path + query)."""
-    from starlette.responses import RedirectResponse
+    """Serve ``build()`` through the page cache (key defaults to path + query).
 
+    Cache hits whose key is the request's path + query are answered earlier, by
+    :class:`global24.web.fastpath.CachedPages`, with the same headers.
+    """
     site = site_of(request)
     k = key or cache_key(request)
+
+    def build_with_headers() -> CachedBody:
+        built = build()
+        return replace(built, headers=(*built.headers, ("Cache-Control", cache_control)))
+
     hit = site.cache.get(k)
     if hit is None:
         try:
-            hit = await run_in_threadpool(site.cache.get_or_build, k, build)
+            hit = await run_in_threadpool(site.cache.get_or_build, k, build_with_headers)
         except Redirect as moved:
             return RedirectResponse(moved.url, status_code=301)
         except NotFound:
             return await not_found(request)
-    return finish(request, hit, cache_control)
+    return finish(request, hit)
 
 
 async def not_found(request: Request, message: str = "") -> Response:
