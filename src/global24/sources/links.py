@@ -39,7 +39,7 @@ class LinkScan:
     teaser_chars: int = 0
 
 
-TEASER_BLOCKS = {"li", "article", "div", "section", "td", "p"}
+TEASER_BLOCKS = ("li", "article", "div", "section", "td", "p")
 MAX_TEASER_CHARS = 1200  # a block longer than this is a page region, not one teaser
 
 
@@ -54,7 +54,11 @@ def scan_links(tree: Any, base_url: str, limit: int = 50) -> LinkScan:
     page = urldefrag(base_url)[0].rstrip("/")
     scan = LinkScan()
     blocks: set[Any] = set()
+    # one pass to find links inside page furniture, instead of walking up from every link
+    in_furniture = {id(a) for f in tree.iter(*FURNITURE) for a in f.iter("a")}
     for a in tree.iter("a"):
+        if id(a) in in_furniture:
+            continue
         url = absolute_url(base_url, a.get("href"))
         if not url:
             continue
@@ -66,20 +70,17 @@ def scan_links(tree: Any, base_url: str, limit: int = 50) -> LinkScan:
             continue
         if SKIP_PATH.search(path) or SKIP_EXT.search(path):
             continue
-        ancestors = [anc for anc in a.iterancestors() if isinstance(anc.tag, str)]
-        if any(anc.tag in FURNITURE for anc in ancestors):
-            continue
-        text = re.sub(r"\s+", " ", a.text_content() or "").strip()
+        text = " ".join((a.text_content() or "").split())
         slug = path.rstrip("/").rsplit("/", 1)[-1]
         headline_text = len(text.split()) >= 4
         slug_like = slug.count("-") >= 2 or slug.count("_") >= 2
         if not (headline_text or slug_like or DATE_PATH.search(path)):
             continue
-        block = next((anc for anc in ancestors if anc.tag in TEASER_BLOCKS), None)
+        block = next(a.iterancestors(*TEASER_BLOCKS), None)
         if block is not None and block not in blocks:
+            blocks.add(block)
             size = len(" ".join((block.text_content() or "").split()))
             if size <= MAX_TEASER_CHARS:
-                blocks.add(block)
                 scan.teaser_chars += size
         if url not in scan.links and len(scan.links) < limit:
             scan.links.append(url)
