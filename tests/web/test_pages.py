@@ -91,7 +91,8 @@ def test_story_page_has_the_seed_shape_and_more(client, site):
     assert tags.find("polyline", class_="spark-line")
     assert "Added the ferry&#39;s end and a commuter&#39;s reaction" in html
     assert 'href="/story/st_sample_bridge/r/1/"' in html
-    assert "Citations verified against the source text" in page
+    assert "Sentences verified against their sources" in page and "Left out, and why" in page
+    assert "the number 5,000 is not in the cited source" in page
 
 
 def test_story_json_ld_is_valid_and_safe(client):

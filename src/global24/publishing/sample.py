@@ -216,7 +216,9 @@ def _bridge_articles(story: Story, it: dict[str, Item], sources: dict[str, Sourc
                     "@coastwatch@social.example.",
         sections=[lead, statements, differ, reactions, watch], images=images, timeline=timeline,
         disagreements=disagreements, sources=_sources_list([b1, b2, b3, b4, b5], sources),
-        grounding={"sentences": 11, "cited": 11, "verified": 11, "dropped": 1}, writer="extractive",
+        grounding={"sentences": 12, "cited": 12, "verified": 11, "dropped": 1, "reasons": [
+            {"section": "What to watch", "text": "About 5,000 people used the ferry each weekday.", "check": "number",
+             "reason": "the number 5,000 is not in the cited source"}]}, writer="extractive",
         change_note="Added the ferry's end and a commuter's reaction from two new items.",
         heat={"score": 86.0}, item_ids=[b1.id, b2.id, b3.id, b4.id, b5.id],
     )

@@ -82,6 +82,8 @@ class ArticleView:
     disagreements: list[dict[str, Any]]
     images: list[dict[str, Any]]
     grounding: list[tuple[str, Any]]
+    dropped: list[dict[str, str]] = field(default_factory=list)  # sentences verification left out, and why
+    notes: list[str] = field(default_factory=list)  # the writer's own notes (fallbacks and the like)
 
 
 def parse_when(value: Any) -> datetime | None:
@@ -270,9 +272,9 @@ def _disagreement(num: _Numbering, d: Any) -> dict[str, Any] | None:
     positions = []
     for p in raw if isinstance(raw, list) else []:
         if isinstance(p, dict):
-            text = p.get("text") or p.get("claim") or p.get("value") or p.get("quote") or ""
+            text = p.get("text") or p.get("figure") or p.get("claim") or p.get("value") or p.get("quote") or ""
             cites = p.get("citations") or ([p] if p.get("item_id") else [])
-            who = p.get("source") or ""
+            who = p.get("source") or ", ".join(str(x) for x in p.get("sources") or [] if x)
             positions.append({"source": str(who), "sentence": num.sentence(str(text), cites)})
         elif isinstance(p, str):
             positions.append({"source": "", "sentence": num.sentence(p, [])})
@@ -286,12 +288,14 @@ def _grounding(g: dict[str, Any]) -> list[tuple[str, Any]]:
     labels = {
         "sentences": "Sentences drafted",
         "cited": "Sentences with a citation",
-        "verified": "Citations verified against the source text",
-        "dropped": "Sentences dropped in verification",
+        "verified": "Sentences verified against their sources",
+        "dropped": "Sentences left out by verification",
     }
     rows = [(labels[k], g[k]) for k in labels if k in g and not isinstance(g[k], dict | list)]
     for k, v in g.items():
         if k not in labels and isinstance(v, int | float | str) and not isinstance(v, bool):
+            if isinstance(v, float) and k.endswith("_share"):
+                v = f"{v:.0%}"
             rows.append((k.replace("_", " ").capitalize(), v))
     return rows
 
@@ -326,6 +330,12 @@ def build_view(article: Article, items: dict[str, Item], sources: dict[str, Sour
         disagreements=disagreements,
         images=_images(article),
         grounding=_grounding(article.grounding or {}),
+        dropped=[
+            {"section": str(r.get("section") or ""), "text": str(r.get("text") or ""),
+             "reason": str(r.get("reason") or r.get("check") or "")}
+            for r in (article.grounding or {}).get("reasons") or [] if isinstance(r, dict)
+        ],
+        notes=[str(n) for n in (article.grounding or {}).get("writer_notes") or [] if isinstance(n, str)],
     )
 
 
