@@ -54,10 +54,11 @@ def scan_links(tree: Any, base_url: str, limit: int = 50) -> LinkScan:
     page = urldefrag(base_url)[0].rstrip("/")
     scan = LinkScan()
     blocks: set[Any] = set()
-    # one pass to find links inside page furniture, instead of walking up from every link
-    in_furniture = {id(a) for f in tree.iter(*FURNITURE) for a in f.iter("a")}
+    # One pass to find links inside page furniture, instead of walking up from every link.
+    # The set holds the elements themselves: lxml keeps a proxy alive (and identical) while referenced.
+    in_furniture = {a for f in tree.iter(*FURNITURE) for a in f.iter("a")}
     for a in tree.iter("a"):
-        if id(a) in in_furniture:
+        if a in in_furniture:
             continue
         url = absolute_url(base_url, a.get("href"))
         if not url:
