@@ -49,7 +49,7 @@ def live(tmp_path_factory) -> Iterator[dict]:
         s = site_settings(tmp)
         store = open_store(s)
         # real time: the browser's own clock keeps "updated N minutes ago" current
-        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         sample: Sample = build_sample(store, now=now, image_base=images)
         with serve_app(create_app(s, store)) as url:
             yield {"url": url, "settings": s, "store": store, "sample": sample, "images": images}
