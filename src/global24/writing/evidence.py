@@ -202,6 +202,16 @@ def units_from_item(
     return out
 
 
+_AUX_END = re.compile(r"\b(?:does|did|do|is|was|were|are|has|had|have|will|would|can|could)\.[\"”’]?$")
+
+
+def informative(u: Unit) -> bool:
+    """Worth a place in a body section: long enough, with a name, figure or date, not a fragment."""
+    if u.words < 9 or _AUX_END.search(u.text):
+        return False
+    return bool(u.entities or u.quantities or u.dates)
+
+
 def _figures(u: Unit) -> frozenset[float]:
     return frozenset(v for q in u.quantities for v in q.values[:1])
 

@@ -59,7 +59,7 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
         # a living story's headline should say where it stands now, not where it began
         recency = 1.0
         if it.published_at and t1 > t0:
-            recency = 0.8 + 0.2 * (it.published_at.timestamp() - t0) / (t1 - t0)
+            recency = 0.7 + 0.3 * (it.published_at.timestamp() - t0) / (t1 - t0)
         return coverage * fit * recency + 0.05 * central[it.id]
 
     best = max(cands, key=lambda it: (score(it), it.id))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from global24 import text as tx
 from global24.writing.differ import Disagreement, find_disagreements
-from global24.writing.evidence import Evidence, Unit, mmr
+from global24.writing.evidence import Evidence, Unit, informative, mmr
 from global24.writing.timeline import Entry, build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
@@ -289,7 +289,8 @@ def _stale(u: Unit, latest: datetime | None) -> bool:
         return False
     day = unit_day(u)
     if day is not None:
-        return day < latest.date()
+        # the day has come by the latest report, and this sentence was written before it
+        return day < latest.date() or (day == latest.date() and u.published.date() < day)
     return latest - u.published > timedelta(hours=24)
 
 
@@ -307,7 +308,9 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6, head
     latest = _latest(ev)
     en = [u for u in ev.units if u.lang == "en" and u.score > 0]
     main = [u for u in en if not u.background]
-    articles = [u.id for u in main if u.kind != "post" and not u.dangling and not _stale(u, latest)]
+    articles = [
+        u.id for u in main if u.kind != "post" and not u.dangling and not _stale(u, latest) and informative(u)
+    ]
     used: list[int] = []
     sections: list[PlannedSection] = []
     headings: set[str] = {headline} if headline else set()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from global24 import text as tx
-from global24.writing.evidence import Evidence, Unit
+from global24.writing.evidence import Evidence, Unit, informative
 
 _FUTURE = re.compile(
     r"\b(will|is expected to|are expected to|plans? to|is set to|are set to|is due to|scheduled|upcoming|next)\b",
@@ -45,9 +45,13 @@ def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[
     """Up to ``max_entries`` dated entries, one or two per day, in date order."""
     by_day: dict[date, list[Entry]] = {}
     for u in ev.units:
-        if u.background or u.duplicate or u.lang != "en" or u.id in avoid:
+        if u.background or u.duplicate or u.lang != "en" or u.id in avoid or not informative(u):
             continue
         d = unit_day(u)
+        # a sentence looking ahead from a past date is about something else ("will host … after
+        # parliament elected her on 21 October"): its date belongs to a side clause
+        if d is not None and u.published and d < u.published.date() and _FUTURE.search(u.text):
+            continue
         if d is not None:
             by_day.setdefault(d, []).append(Entry(d, u, "text"))
     if len(by_day) < 3:
