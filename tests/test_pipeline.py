@@ -37,6 +37,7 @@ def _env(db: Path, server) -> dict[str, str]:
         GLOBAL24_FETCH_POLITENESS_DELAY="0",
         GLOBAL24_FETCH_PER_HOST="8",
         GLOBAL24_BLUESKY_APPVIEW_URL=server.base_url,
+        GLOBAL24_BLUESKY_WEB_URL=server.base_url,
         GLOBAL24_WRITE_MIN_HEAT="101",  # this module is about ingest; articles are tested elsewhere
     )
     return env
@@ -94,7 +95,7 @@ def test_sigkill_mid_ingest_loses_and_duplicates_nothing(tmp_path, demo_server):
     ref_db, db = tmp_path / "ref.db", tmp_path / "killed.db"
     for d in (ref_db, db):
         _desk(d, demo_server).close()
-    assert _fetch(ref_db, demo_server).wait(timeout=120) == 0
+    assert _fetch(ref_db, demo_server).wait(timeout=600) == 0
     ref_ids, _ = _snapshot(ref_db)
 
     proc = _fetch(db, demo_server)
@@ -115,7 +116,7 @@ def test_sigkill_mid_ingest_loses_and_duplicates_nothing(tmp_path, demo_server):
     killed_ids, _ = _snapshot(db)
     assert 0 < len(killed_ids) < len(ref_ids), "the kill should land in the middle of ingesting"
 
-    assert _fetch(db, demo_server).wait(timeout=120) == 0
+    assert _fetch(db, demo_server).wait(timeout=600) == 0
     ids, roots = _snapshot(db)
     assert ids == ref_ids  # nothing lost, nothing extra
     assert max(roots.values()) == 1  # no content stored twice as an original

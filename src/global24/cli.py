@@ -189,9 +189,7 @@ def import_jsonl(
     src = Source(id=Source.make_id("jsonl", str(path.resolve())), kind="jsonl", url=str(path.resolve()))
     src.name = source or path.stem
     desk.store.upsert_source(src)
-    items, errors = read(path)
-    for it in items:
-        it.source_id = src.id if not it.source_id or it.source_id == "jsonl" else it.source_id
+    items, errors = read(path, source=src)
     report = desk.ingest(src, items)
     for e in errors:
         err.print(f"[yellow]{e}[/yellow]")

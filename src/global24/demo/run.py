@@ -107,7 +107,7 @@ def run_demo(
     settings = demo_settings(config)
     demo_port = settings.demo_port if _free(settings.demo_port) else 0
     server = start_demo_server(demo_port)
-    settings = settings.replace(bluesky_appview_url=server.base_url)
+    settings = settings.replace(bluesky_appview_url=server.base_url, bluesky_web_url=server.base_url)
     console.print(
         f"[bold]Global24 demo[/bold] · demo sources on {server.base_url} (sources.opml, sources.json)"
     )
