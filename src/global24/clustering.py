@@ -50,16 +50,20 @@ SNAPSHOT_VERSION = 1
 JOIN_THRESHOLD = 0.25  # score needed to join (settings.cluster_threshold overrides when > 0)
 SIZE_EXPONENT = 0.2  # size prior: score × min(mass, SIZE_CAP) ** SIZE_EXPONENT
 SIZE_CAP = 1000.0
-MERGE_THRESHOLD = 0.3  # centroid cosine at which two live stories become one
+MERGE_THRESHOLD = 0.27  # centroid cosine at which two live stories become one
+MERGE_EVERY_UNTIL = 16  # stories up to this mass look for merge partners after every item ...
+MERGE_EVERY = 4  # ... bigger ones after every 4th
 MERGE_GROWTH = 0.0  # ... raised by this × log(smaller mass): two big stories seldom converge
 SPLIT_THRESHOLD = 0.08  # recent items vs the story's core below this: the story has drifted
 RING = 16  # recent items remembered per story, for drift detection
 FEATURE_BOOST = {"e": 1.5, "n": 1.2, "u": 2.0}  # entities, numbers, links vs plain terms
+ENTITY_WEIGHT = 0.3  # weight of the named-entity coverage added to the cosine (text with case only)
+ENTITY_PROBE = 24  # entities of an item that are checked against a story
 ITEM_TERMS = 64  # terms kept per item vector
 IDF_POWER = 1.0  # idf ** power: above 1 favours rare terms
 CENTROID_TERMS = 400  # a centroid is pruned back to this many terms when it doubles
 CANDIDATE_TERMS = 16  # item terms used to find candidate stories
-CANDIDATES = 24  # candidates scored exactly
+CANDIDATES = 12  # candidates scored exactly
 E5_THRESHOLD = 0.86  # multilingual-e5 cosine (item vs story mean) needed to join across languages
 E5_STORIES = 48  # at most this many of the largest live stories are given sentence vectors
 E5_SAMPLE = 300  # characters of an item fed to the encoder (cost grows with length)
@@ -169,7 +173,8 @@ class StoryClusterer:
         self.idf.observe(counts)
         vec = tfidf(counts, self.idf, int(ITEM_TERMS), IDF_POWER)
         vec = self._boost(vec)
-        best, score = self._best(vec, t)
+        ents = self._entity_weights(feats.entities)
+        best, score = self._best(vec, t, ents)
         via = "tfidf"
         lang = _lang(item, feats)
         emb = None
@@ -293,12 +298,29 @@ class StoryClusterer:
     def _refresh(self, s: _Story) -> None:
         s.factor = self._prior(s) / math.sqrt(s.norm2) if s.norm2 > 0 else 0.0
 
-    def _best(self, vec: SparseVector, t: float) -> tuple[_Story | None, float]:
+    def _entity_weights(self, entities: list[str]) -> dict[str, float]:
+        """Item entities weighted by their IDF, normalised to sum to one."""
+        if not entities or ENTITY_WEIGHT <= 0:
+            return {}
+        w = {e: self.idf.idf(f"e:{e}") for e in entities[:ENTITY_PROBE]}
+        total = sum(w.values())
+        return {e: x / total for e, x in w.items()} if total > 0 else {}
+
+    def _best(
+        self, vec: SparseVector, t: float, ents: dict[str, float] | None = None
+    ) -> tuple[_Story | None, float]:
         """Best live story by cosine × size prior × time closeness, via the inverted index."""
         if not vec:
             return None, 0.0
         acc: dict[str, float] = {}
-        probe = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATE_TERMS]
+        postings = self.postings
+        # probe with the heaviest terms some story has: a term never seen before finds nothing
+        known = [kv for kv in vec.items() if kv[0] in postings]
+        probe = (
+            sorted(known, key=lambda kv: (-kv[1], kv[0]))[:CANDIDATE_TERMS]
+            if len(known) > CANDIDATE_TERMS
+            else known
+        )
         for term, w in probe:
             post = self.postings.get(term)
             if post:
@@ -313,8 +335,12 @@ class StoryClusterer:
         best, best_score = None, 0.0
         for sid, partial in ranked:
             s = stories[sid]
-            exact = partial if len(vec) <= CANDIDATE_TERMS else dot(vec, s.vec)
-            score = exact * s.factor * self._closeness(s, t)
+            exact = partial if len(known) <= CANDIDATE_TERMS else dot(vec, s.vec)
+            score = exact * s.factor
+            if ents:  # share of the item's (IDF-weighted) names this story already mentions
+                known = s.entities
+                score += ENTITY_WEIGHT * sum(w for e, w in ents.items() if e in known)
+            score *= self._closeness(s, t)
             if score > best_score or (score == best_score and best is not None and s.order < best.order):
                 best, best_score = s, score
         return best, best_score
@@ -356,7 +382,12 @@ class StoryClusterer:
             for s, v in zip(missing, vecs, strict=True):
                 s.emb, s.emb_n = v.copy(), 1
         for s in pool:
-            if s.emb is None:
+            # only across languages: a story in the item's own language is TF-IDF's to judge
+            if (
+                s.emb is None
+                or (lang or "en") in s.langs
+                or (lang in ("", "en") and s.langs.keys() & {"", "en"})
+            ):
                 continue
             cos = float(np.dot(vec, s.emb) / (np.linalg.norm(s.emb) or 1.0))
             # map the encoder's scale onto the join threshold: E5_THRESHOLD ↔ threshold
@@ -397,7 +428,7 @@ class StoryClusterer:
         s.first_seen, s.last_seen = min(s.first_seen, t), max(s.last_seen, t)
         src = item.source_id or item.source_name or "?"
         s.sources[src] = s.sources.get(src, 0) + 1
-        s.entities.update(feats.entities[:12])
+        s.entities.update(feats.entities[:ENTITY_PROBE])
         s.langs[lang] = s.langs.get(lang, 0) + 1
         title = item.title or (feats.sample.split("\n", 1)[0][:120] if feats.sample else None)
         if title and (item.title and score > s.title_score or s.title is None):
@@ -501,6 +532,8 @@ class StoryClusterer:
     # merge and split ----------------------------------------------------------------------------
     def _maybe_merge(self, s: _Story, t: float, result: Assignment) -> None:
         """Merge ``s`` with a live story whose centroid it now resembles (up to 3 merges a step)."""
+        if s.mass > MERGE_EVERY_UNTIL and s.mass % MERGE_EVERY:
+            return  # a big centroid moves slowly: checking every few items is enough
         for _ in range(3):
             if s.mass < 2 or not s.indexed:
                 return

