@@ -1,0 +1,304 @@
+"""Story clustering: real sample items, the demo corpus, bad input, snapshots, merges and splits."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from global24.clustering import StoryClusterer, assign_story, cluster_jsonl, item_from_json, stories_table
+from global24.models import Item
+from global24.settings import load_settings
+
+DATA = Path(__file__).parent / "data" / "clustering"
+T0 = datetime(2025, 10, 27, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def settings():
+    return load_settings(env={})
+
+
+@pytest.fixture
+def tfidf_only():
+    return load_settings(env={}, cluster_multilingual=False)
+
+
+def sample_items() -> list[Item]:
+    lines = (DATA / "items.jsonl").read_text(encoding="utf-8").splitlines()
+    return [item_from_json(json.loads(line), n) for n, line in enumerate(lines)]
+
+
+def post(n: int, text: str, source: str = "src", hours: float = 0.0, **kw) -> Item:
+    when = T0 + timedelta(hours=hours)
+    return Item(
+        id=f"p{n}", source_id=source, kind="post", text=text, published_at=when, fetched_at=when, **kw
+    )
+
+
+def test_sample_items_form_their_stories(settings) -> None:
+    c = StoryClusterer(settings)
+    got = {it.id: assign_story(it, c) for it in sample_items()}
+    final = {k: c.resolve(v.story_id) for k, v in got.items()}
+    storm = {final[k] for k in ("a1", "a2", "a4", "a5")}
+    bank = {final[k] for k in ("b1", "b2", "b3")}
+    rugby = {final[k] for k in ("c1", "c2")}
+    assert len(storm) == len(bank) == len(rugby) == 1
+    assert len(storm | bank | rugby) == 3
+    assert got["a5"].via == "embedding"  # the Spanish item joins across languages
+    # c3 is dated the day after the final but arrives after items of 2 November: the rugby
+    # story has been idle longer than cluster_window_hours on the stream clock, so it is closed
+    assert final["c3"] not in rugby and got["c3"].is_new
+    assert final["bad1"] not in storm | bank | rugby  # empty text: kept, alone
+    records = {s.id: s for s in c.stories(changed_only=False)}
+    storm_story = records[storm.pop()]
+    # who broke it: the earliest item by time of those in the story
+    assert storm_story.first_item_id == "a1" and storm_story.first_source_id == "wire-one"
+    assert storm_story.item_count == 4 and storm_story.source_count == 3  # wire-one posted twice
+    assert "storm ciaran" in storm_story.entities
+    assert storm_story.title and "Ciaran" in storm_story.title
+    assert "bank of england" in records[bank.pop()].entities
+
+
+def test_cluster_jsonl_writes_one_line_per_item(tmp_path, tfidf_only) -> None:
+    out = tmp_path / "assignments.jsonl"
+    src = tmp_path / "in.jsonl"
+    src.write_text((DATA / "items.jsonl").read_text(encoding="utf-8") + "not json\n\n", encoding="utf-8")
+    stats = cluster_jsonl(src, out, tfidf_only)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [it.id for it in sample_items()]
+    assert all(r["story"].startswith("st_") for r in rows)
+    assert stats["items"] == 12 and stats["bad_lines"] == 1
+    assert len({r["story"] for r in rows}) == stats["stories"] <= 8
+    again = tmp_path / "again.jsonl"
+    cluster_jsonl(src, again, tfidf_only)
+    assert again.read_text() == out.read_text()  # deterministic
+
+
+def test_snapshot_resumes_exactly_where_it_stopped(tfidf_only) -> None:
+    items = sample_items()
+    whole = StoryClusterer(tfidf_only)
+    expected = [whole.assign(it).story_id for it in items]
+    first = StoryClusterer(tfidf_only)
+    got = [first.assign(it).story_id for it in items[:6]]
+    blob = first.dumps()
+    resumed = StoryClusterer.loads(tfidf_only, blob)
+    got += [resumed.assign(it).story_id for it in items[6:]]
+    assert got == expected
+    with pytest.raises(ValueError):
+        StoryClusterer.loads(tfidf_only, __import__("pickle").dumps((99, {})))
+
+
+def test_duplicates_corroborate_but_are_not_sources(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only)
+    a = c.assign(post(1, "Volcano erupts near Reykjavik, flights grounded at Keflavik airport", "wire"))
+    b = c.assign(
+        post(
+            2, "Volcano erupts near Reykjavik; flights grounded at Keflavik", "paper", 0.1, duplicate_of="p1"
+        )
+    )
+    assert b.story_id == a.story_id and b.via == "duplicate"
+    (rec,) = c.stories()
+    assert rec.item_count == 2 and rec.source_count == 1
+
+
+def test_burst_of_identical_posts_is_one_story_and_nothing_is_lost(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only)
+    text = (
+        "BREAKING: explosion reported at the Port of Antwerp container terminal, emergency services on site"
+    )
+    ids = {c.assign(post(i, text, f"bot{i % 7}", i / 10_000)).story_id for i in range(10_000)}
+    assert len(ids) == 1
+    (rec,) = c.stories()
+    assert rec.item_count == 10_000 and rec.source_count == 7
+    other = c.assign(post(20_000, "Parliament passes the budget after an all-night session", "wire", 1.1))
+    assert other.is_new
+
+
+def test_bad_input_empty_huge_odd_script_and_odd_times(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only)
+    base = c.assign(post(1, "Ferry capsizes off Lesbos; coast guard rescues 40 passengers", "wire", 0))
+    huge = "Ferry capsizes off Lesbos, coast guard rescues 40 passengers. " + ("lorem ipsum dolor " * 300_000)
+    assert len(huge) > 5_000_000
+    results = [
+        c.assign(post(2, "", "a", 0.1)),
+        c.assign(Item(id="p3", source_id="b", text="", title=None)),
+        c.assign(post(4, huge, "c", 0.2)),
+        c.assign(post(5, "🔥🔥🔥 ⚠️ ‼️", "d", 0.3)),
+        c.assign(post(6, "สถานการณ์น้ำท่วมในกรุงเทพฯ รุนแรงขึ้น ประชาชนอพยพ", "e", 0.4, lang="th")),
+        c.assign(
+            Item(
+                id="p7",
+                source_id="f",
+                text="Ferry capsized off Lesbos, 40 rescued by coast guard",
+                published_at=T0 + timedelta(days=5000),  # far future, fetched now
+                fetched_at=T0 + timedelta(hours=0.5),
+            )
+        ),
+        c.assign(
+            post(8, "Ferry capsizes off Lesbos as coast guard rescues 40", "g", -(24 * 365 * 55))
+        ),  # 1970
+    ]
+    assert all(r.story_id.startswith("st_") for r in results)
+    assert results[2].story_id == base.story_id  # the 5 MB text is read by its lead
+    assert results[5].story_id == base.story_id  # a future date is not believed past fetched_at + 1 h
+    assert c.clock is not None and c.clock < (T0 + timedelta(hours=2)).timestamp() / 3600
+    records = c.stories(changed_only=False)
+    assert sum(r.item_count for r in records if not r.merged_into) == 8  # nothing lost
+    assert all(r.last_seen <= T0 + timedelta(hours=2) for r in records)
+
+
+def test_untimed_items_use_arrival_order_as_clock(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only.replace(cluster_items_per_hour=10.0, story_cooling_hours=1.0))
+    first = c.assign(Item(id="u0", source_id="s", text="solar eclipse visible across northern spain"))
+    for i in range(1, 30):
+        c.assign(Item(id=f"u{i}", source_id="s", text=f"unrelated market note number{i} shares bonds{i}"))
+    rec = {s.id: s for s in c.stories(changed_only=False)}[first.story_id]
+    assert rec.status == "cooling"  # 29 arrivals at 10/hour = 2.9 h of stream clock
+    assert (rec.last_seen - rec.first_seen) == timedelta(0)
+
+
+def test_stories_cool_archive_and_report_status_changes(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only)
+    a = c.assign(post(1, "Wildfire forces evacuations in the hills above Marseille", "x", 0))
+    assert [s.status for s in c.stories()] == ["live"]
+    c.assign(post(2, "Chess champion retains title after rapid tiebreak in Astana", "y", 30))
+    changed = {s.id: s.status for s in c.stories()}
+    assert changed[a.story_id] == "cooling"
+    c.assign(post(3, "New species of frog described in the Andes cloud forest", "z", 200))
+    changed = {s.id: s.status for s in c.stories()}
+    assert changed[a.story_id] == "archived"
+    # an archived story takes no more items: the same words start a new story
+    again = c.assign(post(4, "Wildfire forces evacuations in the hills above Marseille", "x", 201))
+    assert again.story_id != a.story_id and again.is_new
+    c.stories()
+    c.assign(post(5, "Markets close higher", "m", 600))
+    c.stories()
+    assert a.story_id not in c.stories_by_id  # reported, archived and past the window: forgotten
+
+
+def test_converging_stories_merge_and_keep_history(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only)
+    s1 = c.assign(
+        post(1, "quake magnitude strikes eastern turkey buildings collapse malatya", "a", 0)
+    ).story_id
+    s2 = c.assign(post(2, "rescuers search rubble hatay antakya survivors", "b", 0.1)).story_id
+    assert s1 != s2
+    texts = [
+        "quake turkey malatya buildings collapse rescuers search rubble",
+        "rescuers search rubble malatya quake survivors turkey",
+        "hatay antakya quake rubble rescuers survivors turkey buildings",
+        "turkey quake survivors rubble hatay malatya rescuers collapse",
+    ]
+    merges = []
+    for i, text in enumerate(texts):
+        merges += c.assign(post(10 + i, text, f"s{i}", 0.2 + i / 10)).merged
+    assert merges, "the two stories converged but were not merged"
+    from_id, into_id = merges[0]
+    assert {from_id, into_id} == {s1, s2}
+    assert c.resolve(from_id) == into_id
+    records = {s.id: s for s in c.stories(changed_only=False)}
+    assert records[from_id].merged_into == into_id
+    assert records[into_id].item_count == 6
+
+
+def test_drifting_story_splits(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only)
+    a_words = ["senate", "budget", "vote", "deficit", "spending", "bill", "appropriations", "committee"]
+    b_words = ["hurricane", "landfall", "florida", "evacuation", "flooding", "storm", "surge", "shelters"]
+    split = []
+    n = 0
+
+    def filler(k: int) -> None:  # unrelated news around it keeps the IDF honest
+        nonlocal n
+        n += 1
+        c.assign(
+            post(n, f"topic{k % 97} item{k} word{k % 13} other{k % 31} thing{k % 7}", f"f{k % 9}", n / 100)
+        )
+
+    # 48 items of A, then items drifting from A to B one word at a time, then pure B
+    for step in range(len(a_words) + 1):
+        words = a_words[step:] + b_words[:step]
+        for r in range(48 if step == 0 else 12):
+            filler(n)
+            filler(n)
+            n += 1
+            rot = r % len(words)
+            a = c.assign(post(n, " ".join(words[rot:] + words[:rot]), f"s{r % 5}", n / 100))
+            split += a.split
+    assert split, "a story that drifted from one topic to another was not split"
+    new_ids = {sid for _, sid in split}
+    moved = {iid for iid, _ in split}
+    assert all(c.resolve(c.item_story[i]) in {c.resolve(x) for x in new_ids} for i in moved)
+
+
+def demo_items() -> tuple[list[Item], dict[str, str]] | None:
+    try:
+        from global24.demo.corpus import load_corpus
+    except ImportError:
+        return None
+    corpus = load_corpus()
+    if len(corpus.stories) < 5 or not any(s.slug == "trump-tokyo-visit" for s in corpus.stories):
+        return None
+    items = [
+        Item(
+            id=it.key,
+            source_id=it.outlet,
+            kind=it.kind,
+            title=it.title,
+            text=it.text,
+            published_at=it.published,
+            fetched_at=it.published + timedelta(minutes=5),
+            lang=it.lang,
+            duplicate_of=it.syndicates,
+        )
+        for it in corpus.items
+    ]
+    return items, {it.key: it.story for it in corpus.items}
+
+
+def _cluster_demo(settings):
+    loaded = demo_items()
+    if loaded is None:
+        pytest.skip("demo corpus absent or too small")
+    items, gold = loaded
+    c = StoryClusterer(settings)
+    got = {it.id: c.assign(it).story_id for it in items}
+    final = {k: c.resolve(v) for k, v in got.items()}
+    by_story: dict[str, Counter] = defaultdict(Counter)
+    for k, sid in final.items():
+        by_story[sid][gold[k]] += 1
+    return items, gold, final, by_story, c
+
+
+@pytest.mark.slow
+def test_demo_corpus_stories(settings) -> None:
+    """What the desk achieves on the demo corpus today (see the xfail below for the full target)."""
+    items, gold, final, by_story, c = _cluster_demo(settings)
+    n = len(items)
+    purity = sum(cnt.most_common(1)[0][1] for cnt in by_story.values()) / n
+    assert purity >= 0.9, f"unrelated stories joined: purity {purity:.3f}"
+    tokyo = [it for it in items if gold[it.id] == "trump-tokyo-visit"]
+    main_story, size = Counter(final[it.id] for it in tokyo).most_common(1)[0]
+    assert size >= 0.6 * len(tokyo)
+    assert by_story[main_story].most_common(1)[0][0] == "trump-tokyo-visit"
+    assert len(by_story[main_story]) == 1  # nothing from another story in the Tokyo story
+    ja = [it for it in tokyo if it.lang == "ja"]
+    # Japanese items never land in a story about something else
+    assert ja and all(by_story[final[it.id]].most_common(1)[0][0] == "trump-tokyo-visit" for it in ja)
+    assert c.stats["embedding"] > 0
+    rows = stories_table(c.stories(changed_only=False))
+    assert any(r["items"] == size for r in rows)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="target not reached yet: part of the Tokyo visit stays in smaller stories", strict=False
+)
+def test_demo_tokyo_visit_is_one_story(settings) -> None:
+    items, gold, final, by_story, _ = _cluster_demo(settings)
+    tokyo_stories = Counter(final[it.id] for it in items if gold[it.id] == "trump-tokyo-visit")
+    assert len(tokyo_stories) == 1, f"Tokyo visit split: {tokyo_stories}"
