@@ -81,3 +81,18 @@ def test_export_matches_the_live_page(site, tmp_path):
     with TestClient(create_app(s, store, clock=lambda: SAMPLE_NOW)) as client:
         for path in ["/", "/story/st_sample_bridge/", "/sources/", "/topic/world/"]:
             assert client.get(path).text == (out / path.lstrip("/") / "index.html").read_text(), path
+
+
+def test_json_mirrors_match_the_live_api(site, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from global24.web.app import create_app
+
+    s, store, _ = site
+    out = tmp_path / "export"
+    export_site(store, s, out, clock=lambda: SAMPLE_NOW)
+    with TestClient(create_app(s, store, clock=lambda: SAMPLE_NOW)) as client:
+        assert client.get("/api/stories?limit=100").content == (out / "api/stories.json").read_bytes()
+        assert client.get("/api/stories/st_sample_bridge").content == \
+            (out / "api/stories/st_sample_bridge.json").read_bytes()
+        assert client.get("/api/sources").content == (out / "api/sources.json").read_bytes()

@@ -44,7 +44,8 @@ class _Writer:
         self.count += 1
 
     def json(self, rel: str, data: Any) -> None:
-        self.write(rel, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+        # byte for byte what the live API answers
+        self.write(rel, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def _all_stories(store: Store) -> list:
