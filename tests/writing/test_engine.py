@@ -159,3 +159,53 @@ def test_empty_and_tiny_input_do_not_crash(wsettings):
     a = write_article(None, one, wsettings)
     assert verify_article(a, one)["unsupported"] == 0
     assert summarize([], 50, wsettings) == ""
+
+
+def test_articles_on_real_wikinews_topics_verify(wsettings):
+    import json
+
+    from tests.test_text import MDS
+
+    path = next((p for p in MDS if p.exists()), None)
+    if path is None:
+        import pytest
+
+        pytest.skip("MultiLing 2011 sample not present")
+    from global24.models import Item
+
+    for line in path.read_text().splitlines():
+        topic = json.loads(line)
+        items = [
+            Item(
+                id=d["id"],
+                source_id=d["id"],
+                source_name=f"WikiNews {d['id'][:5]}",
+                title=d["title"],
+                text=d["text"],
+                lang="en",
+            )
+            for d in topic["items"]
+        ]
+        a = write_article(None, items, wsettings)
+        assert len(a.sections) >= 4 and a.word_count() >= 500
+        assert verify_article(a, items)["unsupported"] == 0
+        assert not any(
+            re.match(r"^(Saturday|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday),", s.text)
+            for s in a.sentences()
+        )
+
+
+def test_background_items_from_the_archive_are_cited(tokyo_items, rio_items, wsettings):
+    from tests.writing.conftest import corpus_story
+
+    # the trip's earlier stop: an archive story sharing the story's names
+    archive = [it for it in corpus_story("asean-kuala-lumpur") if it.lang == "en" and it.kind == "article"]
+    a = write_article(story_of(tokyo_items, "trump-tokyo-visit"), tokyo_items, wsettings, background=archive)
+    sec = next(s for s in a.sections if s.kind == "background")
+    cited = {c.item_id for p in sec.paragraphs for s in p for c in s.citations}
+    assert cited & {it.id for it in archive}
+    assert verify_article(a, tokyo_items + archive)["unsupported"] == 0
+    assert {it.id for it in archive} & {s["item_id"] for s in a.sources}
+    # an unrelated archive is not dragged in
+    b = write_article(story_of(rio_items, "rio-police-raid"), rio_items, wsettings, background=archive)
+    assert not {c.item_id for s in b.sentences() for c in s.citations} & {it.id for it in archive}

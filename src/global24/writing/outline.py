@@ -143,6 +143,8 @@ def _good_phrase(p: str, names: set[str], verbs: set[str] = frozenset()) -> bool
         return False
     if any(t.endswith(("ed", "ly")) and not t[:1].isupper() or t.endswith(("'", "’")) for t in toks):
         return False
+    if len(toks) > 1 and low[-1].endswith("ing"):
+        return False  # "iPhone sales rising": a clause, not a topic
     # "Japan ends", "Trump says": a name followed by a lower-case -s word is a clause
     if any(
         a[:1].isupper() and b[:1].islower() and b.endswith("s") and not b.endswith("ss")
@@ -358,14 +360,18 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6, head
         headings.add(h)
         sections.append(PlannedSection("statements", h, _paragraphs(ev, [Planned(i) for i in picked], 2)))
 
-    bg = [u.id for u in en if u.background]
+    # archive items count only where they name what this story is about
+    story_names = Counter(e for u in main for e in set(u.entities))
+    key_names = {e for e, n in story_names.items() if n >= 2}
+    bg = [u.id for u in en if u.background and len(set(u.entities) & key_names) >= 2 and informative(u)]
     year = latest.year if latest else None
     hist = [i for i in articles if _historical(ev.units[i], year) and i not in used]
     back = mmr(ev, bg, 4, avoid=used) + mmr(ev, hist, 3, avoid=used)
     back = list(dict.fromkeys(back))
     if back:
         take(back)
-        h = "Background: " + heading_for([ev.units[i].text for i in back], headings, "Context", verbs)
+        topic = heading_for([ev.units[i].text for i in back], headings, "", verbs)
+        h = f"Background: {topic}" if len(topic.split()) >= 2 else "Background"
         headings.add(h)
         sections.append(
             PlannedSection("background", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, back)]))

@@ -1,0 +1,78 @@
+"""The evidence pack: exact spans, light compression, same-claim groups, scores, languages."""
+
+from __future__ import annotations
+
+from global24.models import Item
+from global24.text import Span
+from global24.writing.evidence import build_evidence, compress, mmr
+
+
+def test_units_are_exact_spans_of_their_items(tokyo_items):
+    ev = build_evidence(tokyo_items)
+    items = {it.id: it for it in tokyo_items}
+    assert len(ev.units) > 200
+    for u in ev.units:
+        assert items[u.item_id].text[u.start : u.end] == u.text
+
+
+def test_datelines_bylines_and_date_lines_are_dropped():
+    assert compress(
+        Span("TOKYO (Meridian Wire) — President Donald Trump met the Emperor.", 0, 63), True
+    ).text == ("President Donald Trump met the Emperor.")
+    c = compress(
+        Span("Meadow Lake, Saskatchewan – The municipal council said it donated $10,000.", 100, 175), True
+    )
+    assert c.text.startswith("The municipal council") and c.start == 100 + len("Meadow Lake, Saskatchewan – ")
+    c = compress(
+        Span("Tuesday, January 18, 2005Through a telethon, Romanians have raised 15 billion lei.", 0, 83),
+        True,
+    )
+    assert c.text.startswith("Through a telethon")
+    assert compress(Span("By Jane Doe", 0, 11), True) is None
+    assert compress(Span("Thursday, January 27, 2005", 0, 26), True) is None
+    c = compress(Span("Called the two countries allies at the strongest level. #Trump #Japan", 0, 70), False)
+    assert c.text.endswith("level.")
+    # a dateline is only a dateline at the top of an item
+    assert compress(
+        Span("TOKYO (Wire) — Later text that is long enough here.", 0, 51), False
+    ).text.startswith("TOKYO")
+
+
+def test_syndicated_copies_share_a_group_and_do_not_double_count(tokyo_items):
+    ev = build_evidence(tokyo_items)
+    dup = next(u for u in ev.units if u.duplicate and u.words > 12)
+    group = ev.same_claim(dup.id)
+    assert len({u.item_id for u in group}) >= 2
+    assert any(not u.duplicate for u in group)
+    assert ev.source_count(dup.id) >= 2
+
+
+def test_non_english_items_are_split_but_not_scored(tokyo_items):
+    ev = build_evidence(tokyo_items)
+    ja = [u for u in ev.units if u.lang == "ja"]
+    assert ja and all(u.score == 0 for u in ja)
+    assert all("。" not in u.text[:-1] for u in ja)
+
+
+def test_mmr_avoids_repeats(tokyo_items):
+    ev = build_evidence(tokyo_items)
+    picked = mmr(ev, [u.id for u in ev.units], 10)
+    assert len(picked) == 10
+    assert len({ev.units[i].group for i in picked}) == 10
+    for a in picked:
+        for b in picked:
+            if a != b:
+                assert ev.similarity(a, b) < 0.55
+
+
+def test_background_items_are_marked(rio_items, tokyo_items):
+    ev = build_evidence(rio_items, background=tokyo_items[:3])
+    assert any(u.background for u in ev.units)
+    assert not any(u.background for u in ev.units if u.item_id.startswith("demo-rio"))
+
+
+def test_bad_items_are_skipped():
+    ev = build_evidence(
+        [Item(id="a", source_id="s", text=""), Item(id="b", source_id="s", text="x", error="boom")]
+    )
+    assert ev.units == [] and ev.vectors is None
