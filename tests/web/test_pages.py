@@ -229,3 +229,20 @@ def test_cache_hits_are_served_like_misses(client, site):
             assert second.headers[h] == first.headers[h], (path, h)
         assert second.headers["cache-control"] == cache_control
         assert client.get(path, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+
+
+def test_writer_timeline_section_renders_dated_entries_once(client, site):
+    """The writer puts the timeline both in a 'timeline' section and in article.timeline (with dates)."""
+    from global24.models import Section, Sentence
+
+    _, store, sample = site
+    art = store.get_article("st_sample_solar")
+    s1 = sample.items["s1"]
+    entry_text = "Northfield's county board voted 5 to 2 on Monday to approve a 40-megawatt solar farm"
+    art.sections.append(Section("Timeline", "timeline", [[Sentence(entry_text)]]))
+    art.timeline = [{"date": "2025-10-27", "basis": "published", "text": entry_text, "item_id": s1.id,
+                     "citations": [{"item_id": s1.id, "quote": entry_text, "start": 0, "end": len(entry_text)}]}]
+    store.add_article(art)
+    html = client.get("/story/st_sample_solar/").text
+    assert html.count(">Timeline</h2>") == 1
+    assert '<time datetime="2025-10-27T00:00:00Z">27 Oct 2025</time>' in html

@@ -32,6 +32,7 @@ class Ref:
     title: str
     published: datetime | None
     author: str = ""
+    lang: str = ""
 
     @property
     def anchor(self) -> str:
@@ -212,6 +213,7 @@ class _Numbering:
             title=str(entry.get("title") or (item.title if item else "") or ""),
             published=parse_when(entry.get("published")) or (as_utc(item.published_at) if item else None),
             author=str((item.author if item else "") or ""),
+            lang=str(entry.get("lang") or (item.lang if item else "") or ""),
         )
         self.refs.append(ref)
         self.by_item[item_id] = ref
@@ -317,6 +319,7 @@ def build_view(article: Article, items: dict[str, Item], sources: dict[str, Sour
         raw_when = entry.get("when") or entry.get("date") or entry.get("at")
         timeline.append({
             "when": parse_when(raw_when),
+            "has_time": isinstance(raw_when, datetime) or (isinstance(raw_when, str) and "T" in raw_when),
             "when_text": str(raw_when or ""),
             "sentence": num.sentence(entry.get("text") or "", entry.get("citations") or
                                      ([entry] if entry.get("item_id") else [])),

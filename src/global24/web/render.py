@@ -122,6 +122,11 @@ def ago(dt: datetime | None, now: datetime) -> str:
     return "just now"
 
 
+def day(dt: datetime | None) -> str:
+    dt = as_utc(dt)
+    return dt.strftime("%d %b %Y") if dt else ""
+
+
 def human_date(dt: datetime | None) -> str:
     dt = as_utc(dt)
     return dt.strftime("%d %b %Y, %H:%M UTC") if dt else ""
@@ -201,6 +206,7 @@ class Renderer:
         env.filters.update(
             iso=isoformat,
             human_date=human_date,
+            day=day,
             heat_level=heat_level,
             heat_int=heat_int,
             json_script=json_script,

@@ -25,30 +25,58 @@ from global24.web.state import Site
 router = APIRouter(include_in_schema=False)
 
 COMPONENT_HELP = {
-    "velocity": "how fast new items arrive now compared with before",
+    "velocity": "how fast new items arrive now",
     "burst": "how sudden the latest rise is",
+    "sources": "independent sources reporting it, weighted",
     "diversity": "how many independent sources report it",
     "engagement": "likes, reposts and replies on social posts",
+    "breadth": "spread across languages and kinds of media",
     "recency": "how recent the latest item is",
-    "volume": "how many items the story has",
-    "weight": "the trust weights of the sources",
+}
+# Measurements behind the signals: shown as numbers, never as 0–1 bars.
+MEASUREMENTS = {
+    "independent_sources": "Independent sources",
+    "engagement_raw": "Engagements (likes, 2× reposts, replies)",
+    "languages": "Languages",
+    "kinds": "Kinds of media",
+    "duplicates": "Syndicated copies",
+    "hours_since_last": "Hours since the latest item",
+    "velocity_raw": "Velocity (items per hour)",
+    "burst_raw": "Burst (now vs before)",
+    "sources_raw": "Weighted sources",
+    "raw": "Weighted sum before scaling",
 }
 
 
+def _number(v: float) -> str:
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.2f}"
+
+
 def heat_context(store: Store, story: Story) -> dict[str, Any]:
+    """Heat now, its 0–1 signals as bars, the measurements behind them, and the history as a sparkline."""
     samples = sorted(store.heat_samples(story.id, limit=200), key=lambda h: as_utc(h.at))
     latest = samples[-1] if samples else None
-    components = []
+    signals, measurements = [], []
     if latest:
-        values = {k: float(v) for k, v in (latest.components or {}).items() if isinstance(v, int | float)}
-        fraction = bool(values) and max(abs(v) for v in values.values()) <= 1.0
-        for name, v in sorted(values.items(), key=lambda kv: -abs(kv[1])):
-            pct = max(0.0, min(100.0, v * 100 if fraction else v))
-            components.append({"name": name, "label": name.replace("_", " ").capitalize(), "value": v,
-                               "pct": round(pct), "help": COMPONENT_HELP.get(name, "")})
+        values = {k: float(v) for k, v in (latest.components or {}).items()
+                  if isinstance(v, int | float) and not isinstance(v, bool)}
+        for name, v in values.items():
+            is_measure = name in MEASUREMENTS or name.endswith("_raw") or not 0.0 <= v <= 1.0
+            if is_measure:
+                measurements.append({"name": name, "label": MEASUREMENTS.get(name, name.replace("_", " ").capitalize()),
+                                     "value": _number(v)})
+            else:
+                signals.append({"name": name, "label": name.replace("_", " ").capitalize(), "value": v,
+                                "pct": round(v * 100), "help": COMPONENT_HELP.get(name, "")})
+        signals.sort(key=lambda c: -c["value"])
+        order = list(MEASUREMENTS)
+        measurements.sort(key=lambda m: order.index(m["name"]) if m["name"] in order else len(order))
     return {
         "score": latest.score if latest else story.heat,
-        "components": components,
+        "components": signals,
+        "measurements": measurements,
         "flags": list(latest.flags) if latest else [],
         "explanation": latest.explanation if latest else "",
         "spark": sparkline([h.score for h in samples], width=640, height=96),
@@ -156,6 +184,7 @@ def story_context(
     ctx["is_latest"] = latest is not None and article.revision == latest.revision
     ctx["json_ld"] = json_ld(settings, story, ctx)
     has_differ = any(s["kind"] == "differ" for s in view.sections)
+    ctx["timeline_in_sections"] = any(s["kind"] == "timeline" for s in view.sections)
     ctx["show_disagreements"] = bool(view.disagreements) and not has_differ
     return ctx
 
