@@ -246,3 +246,13 @@ def test_writer_timeline_section_renders_dated_entries_once(client, site):
     html = client.get("/story/st_sample_solar/").text
     assert html.count(">Timeline</h2>") == 1
     assert '<time datetime="2025-10-27T00:00:00Z">27 Oct 2025</time>' in html
+
+
+def test_head_is_answered_like_get(client):
+    for path in ["/", "/story/st_sample_bridge/", "/api/stories", "/feeds/hot.rss"]:
+        get = client.get(path)
+        head = client.head(path)
+        assert head.status_code == 200 and head.content == b"", path
+        assert head.headers["content-length"] == str(len(get.content))
+        assert head.headers["etag"] == get.headers["etag"]
+    assert client.head("/story/st_nope/").status_code == 404
