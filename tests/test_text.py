@@ -148,3 +148,12 @@ def test_content_tokens_stem_and_drop_stopwords():
         "pledg",
         "80000",
     ]
+
+
+def test_spacy_backend_falls_back_to_rules_when_not_installed():
+    text = "Prime Minister Sanae Takaichi met President Donald Trump at Akasaka Palace."
+    got = tx.entities(text, backend="spacy")
+    if tx.spacy_available():
+        assert any(e.label == "PERSON" for e in got)
+    else:
+        assert got == tx.entities(text)

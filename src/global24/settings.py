@@ -105,6 +105,7 @@ TABLE: tuple[Setting, ...] = (
     Setting("write_min_new_items", int, 2, "New items needed before an article is rewritten."),
     Setting("write_max_items", int, 80, "Most items of one story the writer reads (the rest are left out)."),
     Setting("write_max_words", int, 1400, "Approximate word budget of one article."),
+    Setting("write_lead_words", int, 150, "Word budget of the lead (dek + first section), as in `summarize`."),
     Setting("write_section_sentences", int, 6, "Most sentences in one section."),
     Setting(
         "write_min_support", float, 0.6, "Share of a sentence's content words that its cited spans must hold."

@@ -14,8 +14,9 @@ from datetime import datetime
 from global24.models import Article, Citation, HeatSample, Item, Sentence, Story, stable_id, utcnow
 from global24.settings import Settings
 from global24.writing.base import Draft, WriterError, citations_for, get_writer
-from global24.writing.evidence import Evidence, build_evidence, mmr
+from global24.writing.evidence import Evidence, build_evidence
 from global24.writing.headline import attribution, choose_headline, gallery, source_list
+from global24.writing.lead import lead_units
 from global24.writing.outline import Outline, plan_outline
 from global24.writing.verify import check_sentence, enforce
 
@@ -107,7 +108,13 @@ def write_article(
         items, list(background), max_items=settings.write_max_items, entity_backend=settings.text_entities
     )
     headline, headline_item = choose_headline(ev)
-    outline = plan_outline(ev, settings.write_max_words, settings.write_section_sentences, headline)
+    outline = plan_outline(
+        ev,
+        settings.write_max_words,
+        settings.write_section_sentences,
+        headline,
+        lead_words=settings.write_lead_words,
+    )
     name = writer or settings.writer
     draft, notes = _draft(ev, outline, settings, name)
     min_support = settings.write_min_support
@@ -163,23 +170,6 @@ def write_article(
     return article
 
 
-def lead_units(ev: Evidence, words: int) -> list[int]:
-    """Units of a lead of at most ``words`` words: best first, non-redundant."""
-    pool = [u.id for u in ev.units if u.lang == "en" and not u.background and u.kind != "post"]
-    if not pool:
-        pool = [u.id for u in ev.units if u.lang == "en" and not u.background]
-    ranked = mmr(ev, pool, len(pool))
-    chosen, total = [], 0
-    for i in ranked:
-        n = ev.units[i].words
-        if total + n <= words:
-            chosen.append(i)
-            total += n
-        if words - total < 6:
-            break
-    return chosen
-
-
 def summarize(items: list[Item], words: int, settings: Settings) -> str:
     """The lead of the set's article as plain text, at most ``words`` words."""
     ev = build_evidence(items, max_items=settings.write_max_items, entity_backend=settings.text_entities)
@@ -205,4 +195,4 @@ def should_rewrite(
     return True, f"{len(new)} new items since revision {previous.revision}"
 
 
-__all__ = ["write_article", "summarize", "should_rewrite", "change_note", "lead_units", "Citation"]
+__all__ = ["write_article", "summarize", "should_rewrite", "change_note", "Citation"]

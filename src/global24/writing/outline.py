@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from global24 import text as tx
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
+from global24.writing.lead import lead_units
 from global24.writing.timeline import Entry, build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
@@ -49,7 +50,7 @@ _HISTORY = re.compile(
     re.IGNORECASE,
 )
 _FORWARD = re.compile(
-    r"\b(will|is expected to|are expected to|plans? to|planned|is set to|are set to|is due to|are due to|"
+    r"\b(will|expects?|is expected to|are expected to|plans? to|planned|is set to|are set to|is due to|are due to|"
     r"scheduled|next (?:week|month|year)|upcoming|later this|in the coming|aims? to|intends? to|is to|are to)\b",
     re.IGNORECASE,
 )
@@ -110,6 +111,10 @@ _VERBISH = {
     "found", "given", "felt", "heard", "built", "bought", "caught", "fought", "remains", "remain", "looks",
     "seems", "appears", "ends", "begins", "continues", "plans", "hopes", "expects", "needs", "includes",
     "comes", "goes", "runs", "leaves", "takes", "makes", "gives", "gets", "is", "was", "are", "were",
+    "stands", "holds", "counts", "puts", "sets", "rises", "falls", "keeps", "seeks", "calls", "tells", "asks",
+    "leads", "opens", "closes", "moves", "lasts", "follows", "marks", "adds", "brings", "sees", "shows",
+    "means", "ranks", "helps", "tries", "wants", "works", "wins", "billion", "million", "thousand",
+    "trillion", "percent", "per", "cent",
 }  # fmt: skip
 _TITLE_WORDS = re.compile(
     r"^(?:(?:President|Prime Minister|Minister|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Emperor|King|Queen)\s+)+"
@@ -305,7 +310,9 @@ def _historical(u: Unit, year: int | None) -> bool:
     return any(y < year for y in years)
 
 
-def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6, headline: str = "") -> Outline:
+def plan_outline(
+    ev: Evidence, max_words: int = 1400, per_section: int = 6, headline: str = "", lead_words: int = 150
+) -> Outline:
     """Choose the sections and their evidence for one story."""
     latest = _latest(ev)
     en = [u for u in ev.units if u.lang == "en" and u.score > 0]
@@ -324,14 +331,12 @@ def plan_outline(ev: Evidence, max_words: int = 1400, per_section: int = 6, head
         used.extend(ids)
         words += sum(ev.units[i].words for i in ids)
 
-    # dek: the best short sentence; the lead continues from it
-    short = [i for i in articles if 8 <= ev.units[i].words <= 40]
-    dek_pick = mmr(ev, short or articles, 1)
-    dek = dek_pick[0] if dek_pick else None
+    # the lead covers what most sources report; its first short sentence becomes the dek
+    lead = lead_units(ev, lead_words, pool=articles)
+    dek = max((i for i in lead if ev.units[i].words <= 40), key=lambda i: ev.units[i].score, default=None)
     if dek is not None:
         used.append(dek)
-
-    lead = mmr(ev, articles, 4, avoid=used)
+        lead = [i for i in lead if i != dek]
     if lead:
         take(lead)
         h = heading_for([ev.units[i].text for i in lead], headings, "What happened", verbs)
