@@ -113,7 +113,7 @@ _VERBISH = {
     "comes", "goes", "runs", "leaves", "takes", "makes", "gives", "gets", "is", "was", "are", "were",
     "stands", "holds", "counts", "puts", "sets", "rises", "falls", "keeps", "seeks", "calls", "tells", "asks",
     "leads", "opens", "closes", "moves", "lasts", "follows", "marks", "adds", "brings", "sees", "shows",
-    "means", "ranks", "helps", "tries", "wants", "works", "wins", "billion", "million", "thousand",
+    "means", "ranks", "helps", "tries", "works", "wins", "billion", "million", "thousand",
     "trillion", "percent", "per", "cent",
 }  # fmt: skip
 _TITLE_WORDS = re.compile(
