@@ -112,3 +112,15 @@ def test_dead_endpoint_falls_back(items, wsettings):
     )
     a = write_article(None, items, s)
     assert a.writer == "extractive" and "connection failed" in " ".join(a.grounding["writer_notes"])
+
+
+def test_markers_after_the_full_stop_stay_with_their_sentence(items, wsettings):
+    ev = build_evidence(items)
+    outline = plan_outline(ev)
+    _, numbering, prose = build_prompt(ev, outline, wsettings)
+    uid = numbering[1]
+    answer = f"## {prose[0].heading}\n{ev.units[uid].text} [1]\nA second sentence that cites nothing at all."
+    sections = parse_answer(answer, ev, numbering, prose)
+    first, second = sections[0].paragraphs[0]
+    assert first.text == ev.units[uid].text and first.citations[0].item_id == ev.units[uid].item_id
+    assert second.citations == []

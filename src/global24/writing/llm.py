@@ -30,8 +30,12 @@ _HEAD = re.compile(r"^\s*(?:#{1,4}\s*|\*\*)(.+?)(?:\*\*)?\s*$")
 SYSTEM = (
     "You write short, factual news analysis. Use only the numbered evidence you are given. "
     "End every sentence with the numbers of the evidence it rests on, in square brackets, like [2] or [1][4]. "
-    "Never add a name, number, date or claim that is not in the cited evidence. Do not address the reader."
+    "Never add a name, number, date or claim that is not in the cited evidence. Do not address the reader.\n"
+    "Example of the format:\n## Budget vote\nThe council approved the budget on Monday [1]. "
+    "Two members voted against it [2][3]."
 )
+# "… sentence. [1][2]" → "… sentence [1][2]." so markers stay with the sentence they close
+_TRAILING = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
 
 
 def _evidence_block(
@@ -169,6 +173,7 @@ def parse_answer(
         taken.add(k)
         ps = prose[k]
         sents: list[Sentence] = []
+        body = _TRAILING.sub(lambda m: " " + m.group(2).strip() + m.group(1) + " ", body)
         for sp in tx.sentences(body):
             nums = [int(n) for m in _MARK.finditer(sp.text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
             clean = re.sub(r"\s+([.,;:!?])", r"\1", _MARK.sub("", sp.text)).strip()
