@@ -181,16 +181,10 @@ def import_jsonl(
     source: Annotated[str, typer.Option(help="Source name for items without one.")] = "",
 ) -> None:
     """Import an Item JSONL file (malformed lines are reported with their line numbers and skipped)."""
-    from global24.pipeline import Desk
-    from global24.sources.jsonl import import_jsonl as read
+    from global24.pipeline import Desk, import_items
 
-    s = _settings()
-    desk = Desk(s)
-    src = Source(id=Source.make_id("jsonl", str(path.resolve())), kind="jsonl", url=str(path.resolve()))
-    src.name = source or path.stem
-    desk.store.upsert_source(src)
-    items, errors = read(path, source=src)
-    report = desk.ingest(src, items)
+    desk = Desk(_settings())
+    report, errors = import_items(desk, path, source or path.stem)
     for e in errors:
         err.print(f"[yellow]{e}[/yellow]")
     console.print(

@@ -15,6 +15,7 @@ import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from global24.dedup import Deduplicator
@@ -325,6 +326,31 @@ class Desk:
 
     def close(self) -> None:
         self.store.close()
+
+
+def import_items(desk: Desk, path: Path, default_name: str) -> tuple[IngestReport, list[str]]:
+    """Import an Item JSONL file: each outlet named in it is a source of its own (independence
+    counts depend on it); items naming none belong to the file's source. Returns (report, line errors)."""
+    from global24.sources.jsonl import import_jsonl
+
+    items, errors = import_jsonl(path)
+    file_src = Source(id=Source.make_id("jsonl", str(path.resolve())), kind="jsonl", url=str(path.resolve()))
+    file_src.name = default_name
+    named: dict[str, Source] = {}
+    for it in items:
+        if not it.source_id:
+            it.source_id, it.source_name = file_src.id, file_src.name
+            named.setdefault(file_src.id, file_src)
+        elif it.source_id not in named:
+            named[it.source_id] = Source(
+                id=it.source_id, kind="jsonl", url=f"{file_src.url}#{it.source_name}", name=it.source_name or ""
+            )
+    for src in named.values():
+        if desk.store.get_source(src.id) is None:
+            # imported sources are not fetched again: their next fetch is far away
+            src.enabled = False
+            desk.store.upsert_source(src)
+    return desk.ingest(None, items), errors
 
 
 def rewrite_story(store: SQLStore, settings: Settings, story_id: str) -> Article | None:
