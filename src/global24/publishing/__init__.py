@@ -1,0 +1,1 @@
+"""Publishing: feeds (Atom, RSS, JSON Feed), the static export and signed webhooks."""
