@@ -193,6 +193,27 @@ def import_jsonl(
     )
 
 
+@app.command()
+def backfill(
+    paths: list[Path],
+    scheduler: Annotated[str, typer.Option(help="sync, local (a Dask LocalCluster) or a scheduler address.")] = "local",
+    workers: Annotated[int, typer.Option(help="Workers of the LocalCluster.")] = 2,
+    name: Annotated[str, typer.Option(help="Source name for items without one.")] = "archive",
+) -> None:
+    """Load a large archive of Item JSONL files; parsing and normalizing run on Dask."""
+    from global24.pipeline import Desk
+    from global24.scale.backfill import backfill as run_backfill
+
+    report = run_backfill(Desk(_settings()), paths, scheduler=scheduler, workers=workers, source_name=name)
+    for e in report.errors[:20]:
+        err.print(f"[yellow]{e}[/yellow]")
+    console.print(
+        f"backfill ({report.scheduler}): {report.items} items from {report.files} files, {report.inserted} new, "
+        f"{report.duplicates} duplicates, {len(report.errors)} bad lines, {report.stories} stories changed, "
+        f"{report.items_per_s:,.0f} items/s"
+    )
+
+
 @items_app.command("search")
 def items_search(query: str, limit: int = 20) -> None:
     """Full-text search over stored items."""
