@@ -145,3 +145,18 @@ def test_passages_share_context_for_nearby_spans():
     assert "".join(s.text for s in first).startswith("Intro words. Alpha said one thing. Then beta said another.")
     assert [s.text for s in out[1] if s.quoted] == ["Far away quote."]
     assert [(s.text, s.quoted) for s in out[2]] == [("not in the text", True)]
+
+
+def test_untitled_posts_get_their_first_words_as_title():
+    from global24.models import Article, Section, Sentence
+    from global24.web.article_view import build_view
+
+    post = Item(id="it_p", source_id="s", kind="post", url="https://social.example/@a/1",
+                text="Drove across the harbour bridge this morning for the first time since September and it was "
+                     "fine, traffic light, the new anchors look solid from the road.")
+    art = Article(story_id="st", sections=[Section("Lead", "lead", [[Sentence("A commuter crossed.",
+                                                                              [Citation("it_p", "Drove across")])]])],
+                  sources=[{"item_id": "it_p", "source": "@a", "url": post.url, "title": None}])
+    ref = build_view(art, {"it_p": post}, {}).refs[0]
+    assert ref.title.startswith("Drove across the harbour bridge") and ref.title.endswith("…")
+    assert len(ref.title) <= 111

@@ -87,6 +87,15 @@ class ArticleView:
     notes: list[str] = field(default_factory=list)  # the writer's own notes (fallbacks and the like)
 
 
+def _snippet(text: str, width: int = 110) -> str:
+    """A post has no title: its first words stand in for one."""
+    text = " ".join((text or "").split())
+    if len(text) <= width:
+        return text
+    cut = text[:width]
+    return (cut[: cut.rfind(" ")] if " " in cut[40:] else cut) + "…"
+
+
 def parse_when(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return as_utc(value)
@@ -210,7 +219,7 @@ class _Numbering:
             source_name=str(name or (src.id if src else "unknown source")),
             source_id=item.source_id if item else None,
             url=safe_href(entry.get("url") or (item.url if item else None)),
-            title=str(entry.get("title") or (item.title if item else "") or ""),
+            title=str(entry.get("title") or (item.title if item else "") or _snippet(item.text if item else "")),
             published=parse_when(entry.get("published")) or (as_utc(item.published_at) if item else None),
             author=str((item.author if item else "") or ""),
             lang=str(entry.get("lang") or (item.lang if item else "") or ""),
