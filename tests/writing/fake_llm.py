@@ -1,7 +1,7 @@
 """An OpenAI-compatible chat completions server on 127.0.0.1 for the llm writer's tests.
 
-Each request takes the next action from a script: ``answer`` (a cited article built
-from the prompt's numbered evidence, plus one sentence with an invented figure),
+Each request takes the next action from a script (then ``default``): ``answer`` (the
+prompt's numbered evidence restated with [n] markers, plus a sentence with an invented figure),
 ``garbage`` (200 with a non-JSON body), ``nocite`` (prose without [n] markers),
 ``500`` (server error), ``slow`` (answers after a delay longer than the client waits).
 """
@@ -19,21 +19,20 @@ INVENTED = "Officials confirmed that 4,321 people were evacuated from Lisbon ove
 
 
 def answer_from_prompt(prompt: str) -> str:
-    """A model that copies its evidence faithfully, section by section, and invents once."""
-    evidence = dict(re.findall(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, flags=re.M))
+    """A model that restates its numbered evidence faithfully, and invents one sentence."""
+    evidence = re.findall(r"^\[(\d+)\] \([^)]*\) (.+)$", prompt, flags=re.M)
     out = []
-    for heading, nums in re.findall(r"^## (.+)\n\(use evidence ([\d, ]+)\)", prompt, flags=re.M):
-        out.append(f"## {heading}")
-        for n in [x.strip() for x in nums.split(",")][:3]:
-            sent = evidence[n].rstrip()
-            out.append(f"{sent[:-1] if sent.endswith('.') else sent} [{n}].")
-    out.insert(2, INVENTED)
-    return "\n".join(out)
+    for n, sent in evidence[:3]:
+        sent = sent.rstrip()
+        out.append(f"{sent[:-1] if sent.endswith('.') else sent} [{n}].")
+    out.insert(1, INVENTED)
+    return " ".join(out)
 
 
 class FakeLLM:
-    def __init__(self, script: list[str], delay: float = 2.0) -> None:
+    def __init__(self, script: list[str], delay: float = 2.0, default: str = "answer") -> None:
         self.script = list(script)
+        self.default = default
         self.delay = delay
         self.requests: list[dict] = []
         self.headers: list[dict] = []
@@ -47,7 +46,7 @@ class FakeLLM:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 fake.requests.append(body)
                 fake.headers.append(dict(self.headers))
-                action = fake.script.pop(0) if fake.script else "500"
+                action = fake.script.pop(0) if fake.script else fake.default
                 if self.path != "/v1/chat/completions":
                     return self._send(404, b'{"error": "not found"}')
                 if action == "500":

@@ -12,7 +12,9 @@ def _it(i: str, text: str, dup: str | None = None) -> Item:
 
 
 ITEMS = [
-    _it("a", "The central bank raised interest rates by half a point on Thursday. A local bakery won a prize."),
+    _it(
+        "a", "The central bank raised interest rates by half a point on Thursday. A local bakery won a prize."
+    ),
     _it("b", "Officials said the central bank raised interest rates to curb inflation. Markets were calm."),
     _it("c", "Analysts noted the central bank raised interest rates for a third time this year."),
     _it("d", "A celebrated violinist gave an unexpected concert at the harbour market last night."),
@@ -33,7 +35,9 @@ def test_lead_starts_with_what_several_items_report():
 
 
 def test_syndicated_copies_do_not_add_weight():
-    copies = [_it(f"w{k}", "A celebrated violinist gave an unexpected concert at the harbour market.", dup="d")
-              for k in range(5)]
+    copies = [
+        _it(f"w{k}", "A celebrated violinist gave an unexpected concert at the harbour market.", dup="d")
+        for k in range(5)
+    ]
     ev = build_evidence(ITEMS + copies)
     assert "central bank" in ev.units[lead_units(ev, 20)[0]].text

@@ -1,8 +1,9 @@
 """The llm writer: any OpenAI-compatible chat completions endpoint writes the prose.
 
-The prompt hands over the outline's evidence as numbered sentences [n]; the answer
-is parsed into sections and sentences whose [n] markers become citations of the
-exact evidence spans. The timeline and where-sources-differ sections stay
+One request per prose section of the outline (small prompts suit small models):
+the prompt hands over that section's evidence as numbered sentences [n]; the
+answer is parsed into sentences whose [n] markers become citations of the exact
+evidence spans. A section whose answer cites nothing stays extractive. The timeline and where-sources-differ sections stay
 extractive (they are structured lists). Requests have a timeout, retries with
 exponential back-off and a token budget; any failure raises WriterError and the
 engine falls back to the extractive writer. Verification then drops whatever the
@@ -25,7 +26,7 @@ from global24.writing.outline import Outline, PlannedSection
 
 STRUCTURED = {"timeline", "differ"}
 _MARK = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_HEAD = re.compile(r"^\s*(?:#{1,4}\s*|\*\*)(.+?)(?:\*\*)?\s*$")
+_HEAD = re.compile(r"^\s*(?:#{1,6}\s.*|#{1,6}|\*\*[^*]+\*\*:?)\s*$")  # heading lines the model may add
 
 SYSTEM = (
     "You write short, factual news analysis. Use only the numbered evidence you are given. "
@@ -57,27 +58,17 @@ def _evidence_block(
     return "\n".join(lines), numbering
 
 
-def build_prompt(
-    ev: Evidence, outline: Outline, settings: Settings
-) -> tuple[list[dict], dict[int, int], list[PlannedSection]]:
-    """Chat messages for the outline's prose sections, and the evidence numbering."""
-    prose = [ps for ps in outline.sections if ps.kind not in STRUCTURED]
-    budget = max(1000, settings.llm_prompt_tokens * 4)  # about four characters a token
-    block, numbering = _evidence_block(ev, prose, budget)
-    inverse = {uid: n for n, uid in numbering.items()}
-    plan_lines = []
-    for ps in prose:
-        nums = [inverse[u] for u in ps.units() if u in inverse]
-        if nums:
-            plan_lines.append(f"## {ps.heading}\n(use evidence {', '.join(map(str, nums))})")
+def section_prompt(ev: Evidence, ps: PlannedSection, settings: Settings) -> tuple[list[dict], dict[int, int]]:
+    """Chat messages asking for one section from its own numbered evidence, and the numbering."""
+    budget = max(600, settings.llm_prompt_tokens * 4)  # about four characters a token
+    block, numbering = _evidence_block(ev, [ps], budget)
     user = (
         f"Evidence:\n{block}\n\n"
-        "Write the article in these sections, in this order. Start each section with its '## ' heading line, "
-        "then two to five sentences, each ending with its evidence numbers in brackets.\n\n"
-        + "\n".join(plan_lines)
+        f'Write the section "{ps.heading}" of a news analysis: two to four sentences that restate the '
+        "evidence above, each ending with the numbers of the evidence it uses in square brackets, "
+        "like [1] or [2][3]. Write only the sentences."
     )
-    messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
-    return messages, numbering, prose
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}], numbering
 
 
 def complete(messages: list[dict], settings: Settings, client: httpx.Client | None = None) -> str:
@@ -126,73 +117,28 @@ def complete(messages: list[dict], settings: Settings, client: httpx.Client | No
     raise WriterError(f"{last} after {settings.llm_retries + 1} attempts")
 
 
-def _blocks(answer: str) -> list[tuple[str, str]]:
-    """(heading, body) pairs of a markdown-ish answer; text before any heading has heading ''."""
-    blocks: list[tuple[str, list[str]]] = [("", [])]
-    for line in answer.splitlines():
-        m = _HEAD.match(line)
-        if (
-            m
-            and (line.lstrip().startswith("#") or line.strip().endswith("**"))
-            and len(m.group(1).split()) <= 12
-        ):
-            blocks.append((m.group(1).strip(" #*:"), []))
-        else:
-            blocks[-1][1].append(line)
-    return [(h, "\n".join(b).strip()) for h, b in blocks if h or "\n".join(b).strip()]
-
-
-def _match(heading: str, prose: list[PlannedSection], taken: set[int]) -> int | None:
-    toks = set(heading.lower().split())
-    best, best_score = None, 0.0
-    for k, ps in enumerate(prose):
-        if k in taken:
+def parse_section(answer: str, ev: Evidence, numbering: dict[int, int], ps: PlannedSection) -> Section:
+    """One section of cited sentences from the model's answer ([n] markers → evidence spans)."""
+    lines = [ln for ln in answer.splitlines() if not _HEAD.match(ln)]
+    body = _TRAILING.sub(lambda m: " " + m.group(2).strip() + m.group(1) + " ", "\n".join(lines))
+    sents: list[Sentence] = []
+    for sp in tx.sentences(body):
+        nums = [int(n) for m in _MARK.finditer(sp.text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+        clean = re.sub(r"\s+([.,;:!?])", r"\1", _MARK.sub("", sp.text)).strip(" -*•")
+        if not clean or len(clean.split()) < 3:
             continue
-        other = set(ps.heading.lower().split())
-        score = len(toks & other) / max(1, len(toks | other))
-        if score > best_score:
-            best, best_score = k, score
-    return best if best_score >= 0.3 else None
-
-
-def parse_answer(
-    answer: str, ev: Evidence, numbering: dict[int, int], prose: list[PlannedSection]
-) -> list[Section]:
-    """Sections of cited sentences from the model's answer ([n] markers → evidence spans)."""
-    sections: dict[int, Section] = {}
-    taken: set[int] = set()
-    order = 0
-    for heading, body in _blocks(answer):
-        k = _match(heading, prose, taken) if heading else None
-        if k is None:
-            while order in taken and order < len(prose):
-                order += 1
-            if order >= len(prose):
-                break
-            k = order
-        taken.add(k)
-        ps = prose[k]
-        sents: list[Sentence] = []
-        body = _TRAILING.sub(lambda m: " " + m.group(2).strip() + m.group(1) + " ", body)
-        for sp in tx.sentences(body):
-            nums = [int(n) for m in _MARK.finditer(sp.text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
-            clean = re.sub(r"\s+([.,;:!?])", r"\1", _MARK.sub("", sp.text)).strip()
-            if not clean or len(clean.split()) < 3:
+        cites: list[Citation] = []
+        seen = set()
+        for n in nums:
+            uid = numbering.get(n)
+            if uid is None:
                 continue
-            cites: list[Citation] = []
-            seen = set()
-            for n in nums:
-                uid = numbering.get(n)
-                if uid is None:
-                    continue
-                for c in citations_for(ev, uid):
-                    if (c.item_id, c.start) not in seen:
-                        seen.add((c.item_id, c.start))
-                        cites.append(c)
-            sents.append(Sentence(clean, cites))
-        if sents:
-            sections[k] = Section(ps.heading, ps.kind, [sents[i : i + 3] for i in range(0, len(sents), 3)])
-    return [sections[k] for k in sorted(sections)]
+            for c in citations_for(ev, uid):
+                if (c.item_id, c.start) not in seen:
+                    seen.add((c.item_id, c.start))
+                    cites.append(c)
+        sents.append(Sentence(clean, cites))
+    return Section(ps.heading, ps.kind, [sents[i : i + 3] for i in range(0, len(sents), 3)])
 
 
 @register("llm")
@@ -203,20 +149,31 @@ class LLMWriter:
         self.name = f"llm:{settings.llm_model or 'default'}"
 
     def draft(self, ev: Evidence, outline: Outline, settings: Settings) -> Draft:
-        messages, numbering, prose = build_prompt(ev, outline, settings)
-        if not numbering:
-            raise WriterError("no evidence to hand to the model")
-        answer = complete(messages, settings)
-        sections = parse_answer(answer, ev, numbering, prose)
-        if not any(s.citations for sec in sections for p in sec.paragraphs for s in p):
+        """One request per prose section (small prompts suit small models); failures raise."""
+        sections: list[Section] = []
+        written = kept_extractive = sent = 0
+        for ps in outline.sections:
+            extractive = Section(
+                ps.heading, ps.kind, [[sentence_for(ev, p) for p in para] for para in ps.paragraphs]
+            )
+            if ps.kind in STRUCTURED:
+                sections.append(extractive)
+                continue
+            messages, numbering = section_prompt(ev, ps, settings)
+            if not numbering:
+                sections.append(extractive)
+                continue
+            sent += len(numbering)
+            sec = parse_section(complete(messages, settings), ev, numbering, ps)
+            if any(s.citations for p in sec.paragraphs for s in p):
+                sections.append(sec)
+                written += 1
+            else:
+                sections.append(extractive)
+                kept_extractive += 1
+        if not written:
             raise WriterError("the answer had no sentence with a usable [n] citation")
-        structured = {ps.kind: ps for ps in outline.sections if ps.kind in STRUCTURED}
-        for kind in ("differ", "timeline"):
-            ps = structured.get(kind)
-            if ps is not None:
-                sections.append(
-                    Section(
-                        ps.heading, ps.kind, [[sentence_for(ev, p) for p in para] for para in ps.paragraphs]
-                    )
-                )
-        return Draft(sections, self.name, [f"{len(numbering)} evidence sentences sent to {self.name}"])
+        note = f"{written} sections written by {self.name} from {sent} evidence sentences"
+        if kept_extractive:
+            note += f"; {kept_extractive} kept extractive (answers without usable [n] citations)"
+        return Draft(sections, self.name, [note])
