@@ -256,3 +256,19 @@ def test_head_is_answered_like_get(client):
         assert head.headers["content-length"] == str(len(get.content))
         assert head.headers["etag"] == get.headers["etag"]
     assert client.head("/story/st_nope/").status_code == 404
+
+
+def test_article_memo_parses_each_revision_once(site):
+    from global24.web.state import ArticleMemo
+
+    _, store, _ = site
+    memo = ArticleMemo(store)
+    first = memo.get_article("st_sample_bridge")
+    assert first.revision == 2 and memo.get_article("st_sample_bridge") is first  # parsed once
+    assert memo.get_article("st_sample_bridge", 1).revision == 1
+    assert memo.get_article("st_sample_museum") is None and memo.get_article("st_nope", 3) is None
+    art = store.get_article("st_sample_bridge")
+    art.headline = "A third revision"
+    store.add_article(art)
+    assert memo.get_article("st_sample_bridge").headline == "A third revision"  # the latest is followed
+    assert memo.raw is store and memo.list_sources() == store.list_sources()  # the rest passes through

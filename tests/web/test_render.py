@@ -160,3 +160,29 @@ def test_untitled_posts_get_their_first_words_as_title():
     ref = build_view(art, {"it_p": post}, {}).refs[0]
     assert ref.title.startswith("Drove across the harbour bridge") and ref.title.endswith("…")
     assert len(ref.title) <= 111
+
+
+def test_page_cache_serves_stale_while_one_request_rebuilds():
+    import threading
+
+    clock, version = Clock(), {"v": 1}
+    cache = PageCache(ttl=2.0, version=lambda: version["v"], max_age=60, probe_every=0.0, clock=clock)
+    cache.get_or_build("/", lambda: CachedBody(b"old", "text/plain", etag_for(b"old")))
+    version["v"] = 2
+    started, release = threading.Event(), threading.Event()
+
+    def slow_build():
+        started.set()
+        release.wait(5)
+        return CachedBody(b"new", "text/plain", etag_for(b"new"))
+
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("builder", cache.get_or_build("/", slow_build)))
+    t.start()
+    started.wait(5)
+    # another reader arrives during the rebuild: it gets the previous page at once
+    assert cache.get_or_build("/", lambda: pytest.fail("must not build twice")).body == b"old"
+    release.set()
+    t.join(5)
+    assert result["builder"].body == b"new" and cache.get_or_build("/", slow_build).body == b"new"
+    assert cache.stale_hits == 1

@@ -4,7 +4,8 @@ The desk writes to the store while the site is read, so a cached page is
 valid only while the store has not changed: when the backend offers a cheap
 version probe the cache follows it (checked at most every ``probe_every``
 seconds); otherwise entries live ``ttl`` seconds. Either way a page is never
-older than ``max_age`` (relative times like "5 minutes ago" drift).
+older than ``max_age`` (relative times like "5 minutes ago" drift). While one
+request rebuilds an outdated page, concurrent ones get the previous version.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class PageCache:
         self._version_at = -1e9
         self.hits = 0
         self.misses = 0
+        self.stale_hits = 0
 
     def version(self) -> object:
         """The store's version, probed at most every ``probe_every`` seconds (None without a probe)."""
@@ -110,14 +112,29 @@ class PageCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
+    def stale(self, key: str) -> CachedBody | None:
+        """The cached body even if outdated (never older than ``max_age``), or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or self.clock() - entry[0] >= self.max_age:
+            return None
+        return entry[2]
+
     def get_or_build(self, key: str, build: Callable[[], CachedBody]) -> CachedBody:
-        """The cached body, or build it once even when many requests miss together."""
+        """The cached body, else build it once: while one request rebuilds an outdated page,
+        the others get the previous version (stale-while-revalidate) instead of waiting."""
         hit = self.get(key)
         if hit is not None:
             return hit
         with self._lock:
             lock = self._build_locks.setdefault(key, threading.Lock())
-        with lock:
+        if not lock.acquire(blocking=False):
+            old = self.stale(key)
+            if old is not None:
+                self.stale_hits += 1
+                return old
+            lock.acquire()
+        try:
             hit = self.get(key)
             if hit is not None:
                 return hit
@@ -126,9 +143,12 @@ class PageCache:
             body = build()
             if body.status == 200:
                 self.put(key, body, version)
-        with self._lock:
-            self._build_locks.pop(key, None)
-        return body
+            return body
+        finally:
+            lock.release()
+            with self._lock:
+                if self._build_locks.get(key) is lock:
+                    del self._build_locks[key]
 
     def clear(self) -> None:
         with self._lock:

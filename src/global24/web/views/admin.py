@@ -115,7 +115,8 @@ async def rewrite_story(request: Request, story_id: str) -> Response:
     if rewrite is None:
         raise HTTPException(501, "this desk has no rewrite function (global24.pipeline.rewrite_story)")
     try:
-        result = await run_in_threadpool(rewrite, site.store, site.settings, story.id)
+        store = getattr(site.store, "raw", site.store)  # the writer may change what it reads
+        result = await run_in_threadpool(rewrite, store, site.settings, story.id)
     except Exception as exc:  # report the writer's failure to the operator instead of a bare 500
         return _no_store({"story_id": story.id, "revision": None, "result": f"failed: {exc}"}, 500)
     site.cache.clear()
