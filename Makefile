@@ -21,12 +21,15 @@ $(DEV_STAMP): pyproject.toml
 	$(PIP) install -q -e '.[dev]'
 	touch $(STAMP) $@
 
-# Debian packages the tests need: chromium (browser tests), PostgreSQL (store tests), wrk (bench/serve).
+# Debian packages the tests need: chromium + an emoji font (browser tests), PostgreSQL (store tests),
+# wrk and nginx-light (bench/serve and its static ceiling).
 $(SYS_STAMP):
 	@need=""; \
 	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	command -v wrk >/dev/null 2>&1 || need="$$need wrk"; \
+	command -v nginx >/dev/null 2>&1 || need="$$need nginx-light"; \
+	[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need="$$need fonts-noto-color-emoji"; \
 	command -v runuser >/dev/null 2>&1 || need="$$need util-linux"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing Debian packages:$$need"; \

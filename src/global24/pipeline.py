@@ -23,6 +23,7 @@ from global24.models import Article, HeatSample, Item, Source, Story, utcnow
 from global24.normalize import normalize_item
 from global24.settings import Settings
 from global24.store import SQLStore, open_store
+from global24.topics import classify_story
 
 log = logging.getLogger("global24.pipeline")
 
@@ -186,8 +187,10 @@ class Desk:
                 for from_id, into_id in a.merged:
                     self.store.merge_story(from_id, into_id)
             stories = c.stories(changed_only=True)
-            self.store.upsert_stories(stories)
             self.store.set_item_story(pairs)
+            for st in stories:
+                st.topic, st.region = classify_story(self.store.items_for_story(st.id)[:40])
+            self.store.upsert_stories(stories)
             self._cursor = batch[-1].seq or self._cursor
             self.store.set_state(CLUSTER_STATE, pickle.dumps((self._cursor, c.dumps())))
             assigned += len(batch)
