@@ -36,6 +36,7 @@ SYSTEM = (
     "Two members voted against it [2][3]."
 )
 # "… sentence. [1][2]" → "… sentence [1][2]." so markers stay with the sentence they close
+_ECHO = re.compile(r"^\([^()]{1,60}\)\s*")
 _TRAILING = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
 
 
@@ -125,6 +126,7 @@ def parse_section(answer: str, ev: Evidence, numbering: dict[int, int], ps: Plan
     for sp in tx.sentences(body):
         nums = [int(n) for m in _MARK.finditer(sp.text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
         clean = re.sub(r"\s+([.,;:!?])", r"\1", _MARK.sub("", sp.text)).strip(" -*•")
+        clean = _ECHO.sub("", clean)  # the model echoing the evidence format: "(Meridian Wire) …"
         if not clean or len(clean.split()) < 3:
             continue
         cites: list[Citation] = []
