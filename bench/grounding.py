@@ -88,7 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--llm-base-url")
     ap.add_argument("--llm-model", default="")
     ap.add_argument("--local-llm", action="store_true", help="start SmolLM2 with llama_cpp.server (make llm)")
-    ap.add_argument("--llm-stories", type=int, default=6, help="stories the llm writer writes (it is slow)")
+    ap.add_argument(
+        "--llm-stories",
+        default="rio-police-raid,trump-tokyo-visit",
+        help="comma-separated story slugs the llm writer writes (it is slow)",
+    )
+    ap.add_argument("--llm-max-tokens", type=int, default=120, help="answer budget per section")
+    ap.add_argument("--llm-prompt-tokens", type=int, default=400, help="evidence budget per section")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/grounding.json")
     args = ap.parse_args(argv)
     files = story_files(args.corpus)
@@ -116,11 +122,11 @@ def main(argv: list[str] | None = None) -> int:
             llm_model=model or "default",
             llm_timeout=300.0,
             llm_retries=1,
-            llm_max_tokens=500,
-            llm_prompt_tokens=1200,
+            llm_max_tokens=args.llm_max_tokens,
+            llm_prompt_tokens=args.llm_prompt_tokens,
         )
         try:
-            rows, secs = run_writer(files[: args.llm_stories], s, "llm")
+            rows, secs = run_writer([f for f in files if f.stem in args.llm_stories.split(",")], s, "llm")
         finally:
             if server is not None:
                 server.stop()

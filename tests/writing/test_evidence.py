@@ -76,3 +76,9 @@ def test_bad_items_are_skipped():
         [Item(id="a", source_id="s", text=""), Item(id="b", source_id="s", text="x", error="boom")]
     )
     assert ev.units == [] and ev.vectors is None
+
+
+def test_a_long_story_keeps_its_newest_items(tokyo_items):
+    ev = build_evidence(tokyo_items, max_items=5)
+    newest = sorted(tokyo_items, key=lambda it: it.when)[-5:]
+    assert set(ev.items) == {it.id for it in newest}

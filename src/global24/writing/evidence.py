@@ -323,7 +323,9 @@ def build_evidence(
             continue
         seen.add(it.id)
         chosen.append((it, False))
-    chosen = chosen[:max_items]
+    if len(chosen) > max_items:  # a long-running story: its newest items say where it stands
+        keep = {id(it) for it, _ in sorted(chosen, key=lambda c: c[0].when)[-max_items:]}
+        chosen = [c for c in chosen if id(c[0]) in keep]
     for it in background:
         if it.id in seen or not (it.text or "").strip():
             continue
