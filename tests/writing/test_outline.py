@@ -1,0 +1,76 @@
+"""The outline: sections only with evidence, headings from the section's own phrases, stale plans left out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from global24.models import Item
+from global24.writing.evidence import build_evidence
+from global24.writing.outline import _stale, heading_for, plan_outline, short_name
+
+
+def test_thematic_headings_come_from_their_sections(tokyo_items):
+    ev = build_evidence(tokyo_items)
+    outline = plan_outline(ev)
+    themes = [s for s in outline.sections if s.kind.startswith("theme:")]
+    assert len(themes) >= 2
+    for sec in themes:
+        text = " ".join(ev.units[i].text for i in sec.units()).lower()
+        words = [w for w in sec.heading.lower().replace(" and ", " ").split() if len(w) > 3]
+        assert words and all(w in text for w in words), sec.heading
+    assert len({s.heading for s in outline.sections}) == len(outline.sections)
+
+
+def test_every_section_has_evidence_and_no_unit_repeats_outside_the_timeline(tokyo_items):
+    ev = build_evidence(tokyo_items)
+    outline = plan_outline(ev)
+    seen: set[int] = set()
+    for sec in outline.sections:
+        assert sec.units(), sec.heading
+        if sec.kind in ("timeline", "differ"):
+            continue
+        assert not seen & set(sec.units()), sec.heading
+        seen |= set(sec.units())
+    assert outline.dek is not None and outline.dek not in seen
+
+
+def test_heading_skips_clauses_and_name_fragments():
+    texts = [
+        "Prime Minister Sanae Takaichi said the critical minerals framework secures rare earths supplies.",
+        "The critical minerals framework was signed at Akasaka Palace, officials said.",
+    ]
+    h = heading_for(texts, set(), "Fallback")
+    assert "Minister Sanae" not in h.replace("Prime Minister Sanae Takaichi", "")
+    assert "Said" not in h and h != "Fallback"
+
+
+def test_short_names():
+    assert short_name("Prime Minister Sanae Takaichi") == "Takaichi"
+    assert short_name("Mr. Trump") == "Trump"
+    assert short_name("White House") == "White House"
+    assert short_name("US National Hurricane Center") == "US National Hurricane Center"
+
+
+def test_plans_overtaken_by_later_reports_are_stale():
+    ev = build_evidence(
+        [
+            Item(
+                id="a",
+                source_id="a",
+                lang="en",
+                published_at=datetime(2025, 10, 27, 9, tzinfo=UTC),
+                text="Talks with the prime minister are planned for Tuesday at Akasaka Palace in Tokyo.",
+            ),
+            Item(
+                id="b",
+                source_id="b",
+                lang="en",
+                published_at=datetime(2025, 10, 29, 9, tzinfo=UTC),
+                text="The president is due to meet President Lee Jae-myung in Gyeongju on Thursday.",
+            ),
+        ]
+    )
+    latest = datetime(2025, 10, 29, 9, tzinfo=UTC)
+    by_item = {u.item_id: u for u in ev.units}
+    assert _stale(by_item["a"], latest)
+    assert not _stale(by_item["b"], latest)
