@@ -140,18 +140,19 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Grounding over {len(files)} demo-corpus stories (one article each)")
     head = (
-        f"{'writer':<14} {'articles':>8} {'written':>8} {'cited':>7} {'facts ok':>9} {'kept':>6} "
+        f"{'writer':<22} {'articles':>8} {'written':>8} {'cited':>7} {'facts ok':>9} {'kept':>6} "
         f"{'cited':>7} {'facts ok':>9} {'words':>6} {'fallbk':>6} {'sec':>6}"
     )
-    print(f"{'':<14} {'':>8} {'-- before verification --':>34} {'-- after verification --':>30}")
+    print(f"{'':<22} {'':>8} {'-- before verification --':>34} {'-- after verification --':>30}")
     print(head)
     for name, res in results.items():
         t = res["totals"]
+        fallback = "-" if name == "extractive" else t["fell_back"]
         label = name if name == "extractive" else f"llm:{res.get('model') or 'default'}"
         print(
-            f"{label[:14]:<14} {t['articles']:>8} {t['sentences_written']:>8} {t['cited_before']:>7.1%} "
+            f"{label[:22]:<22} {t['articles']:>8} {t['sentences_written']:>8} {t['cited_before']:>7.1%} "
             f"{t['facts_before']:>9.1%} {t['sentences_kept']:>6} {t['cited_after']:>7.1%} "
-            f"{t['facts_after']:>9.1%} {t['mean_words']:>6.0f} {t['fell_back']:>6} {res['seconds']:>6.1f}"
+            f"{t['facts_after']:>9.1%} {t['mean_words']:>6.0f} {fallback:>6} {res['seconds']:>6.1f}"
         )
     ext = results["extractive"]["stories"]
     bad = [r["story"] for r in ext if r["recheck_verified"] != r["recheck_sentences"]]
