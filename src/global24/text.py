@@ -109,7 +109,7 @@ def sentences(text: str) -> list[Span]:
 
 # --------------------------------------------------------------------------- tokens
 
-_WORD = re.compile(r"[^\W_](?:[\w'’.\-]*[^\W_])?\.?")
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_](?:[\w'’.\-]*[^\W_])?\.?")
 _ACRONYM_DOTS = re.compile(r"^(?:[A-Z]\.){2,}$")
 _ABBREV = {
     "Mr.",
