@@ -38,12 +38,12 @@ from typing import Any
 
 import numpy as np
 
-from global24 import features
+from global24 import crosslingual, features
 from global24.models import Engagement, Item, Story, stable_id
 from global24.settings import Settings
-from global24.vectors import OnlineIdf, SparseVector, dot, get_embedder, tfidf, top_terms
+from global24.vectors import OnlineIdf, SparseVector, dot, tfidf, top_terms
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 # One configuration for every stream (tuned on nothing but the reasoning in the docstring;
 # the benchmark shows what it gives on two very different files).
@@ -67,7 +67,14 @@ CANDIDATES = 12  # candidates scored exactly
 E5_THRESHOLD = 0.86  # multilingual-e5 cosine (item vs story mean) needed to join across languages
 E5_STORIES = 48  # at most this many of the largest live stories are given sentence vectors
 E5_SAMPLE = 300  # characters of an item fed to the encoder (cost grows with length)
-MAX_ITEM_MAP = 250_000  # recent item → story entries kept for duplicate lookups
+MAX_ITEM_MAP = 250_000
+NOISE_PRIOR = 0.06  # background cosine between an item and stories it does not belong to, before any is seen
+NOISE_RATE = 0.005  # how fast the background estimate follows the stream
+CONSOLIDATE_EVERY = 4  # items between consolidation passes
+CONSOLIDATE_RATIO = 1.0  # average-link similarity needed to consolidate, in units of the background  # recent item → story entries kept for duplicate lookups
+KEY_ENTITIES = 10  # names that characterise a story
+CONSOLIDATE_ENTITIES = 0.1  # weighted share of key names two stories must share to be consolidated
+CONSOLIDATE_HIGH = 0.1  # average-link two single items need to be consolidated
 
 
 @dataclass
@@ -91,6 +98,7 @@ class _Story:
     vec: SparseVector = field(default_factory=dict)  # centroid sum in "scale units"
     scale: float = 1.0  # forward decay: true centroid = scale × vec
     scale_at: float = 0.0
+    wsum: float = 0.0  # summed item weights in scale units (average-link denominators)
     norm2: float = 0.0
     factor: float = 1.0  # size prior / centroid norm, cached for candidate ranking
     top: list[str] = field(default_factory=list)  # heaviest centroid terms, refreshed now and then
@@ -98,6 +106,7 @@ class _Story:
     mass: int = 0  # independent items (duplicates excluded): the size prior
     first_seen: float = 0.0
     last_seen: float = 0.0
+    touched: float = 0.0  # stream clock when the story last took an item (expiry follows arrival)
     first_item_id: str = ""
     first_source_id: str = ""
     title: str | None = None
@@ -105,9 +114,6 @@ class _Story:
     sources: dict[str, int] = field(default_factory=dict)
     entities: Counter[str] = field(default_factory=Counter)
     langs: dict[str, int] = field(default_factory=dict)
-    emb: np.ndarray | None = None  # sum of member sentence vectors
-    emb_n: int = 0
-    exemplars: list[str] = field(default_factory=list)
     core: SparseVector = field(default_factory=dict)  # sum of the first RING item vectors
     ring: list[tuple[str, SparseVector, SparseVector]] = field(default_factory=list)  # (id, v, contribution)
     merged_into: str | None = None
@@ -148,6 +154,11 @@ class StoryClusterer:
         self.created = 0
         self.last_expiry = 0.0
         self.stats: Counter[str] = Counter()
+        self.noise = NOISE_PRIOR
+        self.touched_ids: dict[str, None] = {}
+        self.bridge = crosslingual.LanguageBridge()
+        self.lang_counts: dict[str, int] = {}
+        self.main_lang = "en"
 
     # public API ---------------------------------------------------------------------------
     @property
@@ -177,11 +188,12 @@ class StoryClusterer:
         best, score = self._best(vec, t, ents)
         via = "tfidf"
         lang = _lang(item, feats)
+        self._note_lang(lang)
         emb = None
-        if self.settings.cluster_multilingual and self._wants_embedding(lang, best, score):
-            emb, e_best, e_score = self._best_by_embedding(feats.sample, lang, t)
-            if e_best is not None and e_score > score and (e_best is not best or score < self.threshold):
-                best, score, via = e_best, e_score, "embedding"
+        if self.settings.cluster_multilingual and self._foreign(lang):
+            emb, e_best, e_score = self._across_languages(item, ents, t)
+            if e_best is not None and score < self.threshold:  # a same-language match is TF-IDF's to judge
+                best, score, via = e_best, max(self.threshold, score), "embedding"
         if best is not None and score >= self.threshold:
             story, is_new = best, False
         else:
@@ -192,6 +204,9 @@ class StoryClusterer:
         if not is_new:
             self._maybe_merge(story, t, result)
             self._maybe_split(self.stories_by_id[result.story_id], t, result, item.id)
+        self.touched_ids[self.resolve(result.story_id)] = None
+        if self.count % CONSOLIDATE_EVERY == 0:
+            self._consolidate(t, result)
         self.stats[via] += 1
         return result
 
@@ -265,7 +280,7 @@ class StoryClusterer:
         self.last_expiry = clock
         horizon = clock - float(self.settings.cluster_window_hours)
         for s in list(self.stories_by_id.values()):
-            if s.indexed and s.last_seen < horizon:
+            if s.indexed and s.touched < horizon:
                 self._unindex(s)
 
     def _forget(self, clock: float) -> None:
@@ -278,6 +293,7 @@ class StoryClusterer:
             for sid, s in self.stories_by_id.items()
             if s.last_seen < horizon and s.reported_status == "archived" and sid not in self.dirty
         ]
+        self.bridge.forget(gone)
         for sid in gone:
             s = self.stories_by_id.pop(sid)
             if s.indexed:
@@ -333,9 +349,11 @@ class StoryClusterer:
             CANDIDATES, acc.items(), key=lambda kv: (kv[1] * stories[kv[0]].factor, kv[0])
         )
         best, best_score = None, 0.0
+        cosines = []
         for sid, partial in ranked:
             s = stories[sid]
             exact = partial if len(known) <= CANDIDATE_TERMS else dot(vec, s.vec)
+            cosines.append(exact / math.sqrt(s.norm2 or 1.0))
             score = exact * s.factor
             if ents:  # share of the item's (IDF-weighted) names this story already mentions
                 known = s.entities
@@ -343,58 +361,136 @@ class StoryClusterer:
             score *= self._closeness(s, t)
             if score > best_score or (score == best_score and best is not None and s.order < best.order):
                 best, best_score = s, score
+        if len(cosines) >= 3:  # the stream's background similarity: candidates after the best one
+            cosines.sort(reverse=True)
+            bg = sum(cosines[1:6]) / len(cosines[1:6])
+            self.noise += NOISE_RATE * (bg - self.noise)
         return best, best_score
 
-    # multilingual -------------------------------------------------------------------------------
-    def _wants_embedding(self, lang: str, best: _Story | None, score: float) -> bool:
-        """Sentence vectors only where TF-IDF is blind: another language or script than the match."""
-        foreign = lang not in ("", "en")
-        if foreign:
-            return True
-        # an English (or unknown-Latin) item that found no story may belong to a foreign-only one
-        return score < self.threshold and any(
-            s.indexed and s.emb is not None and not s.langs.keys() & {"", "en"}
-            for s in self._embedding_pool()
-        )
-
-    def _embedding_pool(self) -> list[_Story]:
-        """Live stories worth a sentence vector: the largest ones, plus all that already have one."""
-        live = [s for s in self.stories_by_id.values() if s.indexed and s.merged_into is None]
-        have = [s for s in live if s.emb is not None]
-        big = sorted((s for s in live if s.emb is None and s.mass >= 2), key=lambda s: (-s.mass, s.order))
-        return have + big[: max(0, E5_STORIES - len(have))]
-
-    def _best_by_embedding(
-        self, sample: str, lang: str, t: float
-    ) -> tuple[np.ndarray | None, _Story | None, float]:
-        embedder = get_embedder("e5")
-        text = sample[:E5_SAMPLE].strip()
-        if embedder is None or not text:
-            return None, None, 0.0
-        vec = embedder.embed([text])[0]
-        self.stats["embedded"] += 1
-        best, best_score = None, 0.0
-        pool = self._embedding_pool()
-        missing = [s for s in pool if s.emb is None and s.exemplars]
-        if missing:
-            vecs = embedder.embed([s.exemplars[0][:E5_SAMPLE] for s in missing])
-            self.stats["embedded"] += len(missing)
-            for s, v in zip(missing, vecs, strict=True):
-                s.emb, s.emb_n = v.copy(), 1
-        for s in pool:
-            # only across languages: a story in the item's own language is TF-IDF's to judge
-            if (
-                s.emb is None
-                or (lang or "en") in s.langs
-                or (lang in ("", "en") and s.langs.keys() & {"", "en"})
-            ):
+    # consolidation ------------------------------------------------------------------------------
+    def _consolidate(self, t: float, result: Assignment) -> None:
+        """Merge recently touched stories with a partner whose items they resemble on average."""
+        floor = CONSOLIDATE_RATIO * self.noise
+        ids = sorted(self.touched_ids, key=lambda sid: self.stories_by_id[sid].order if sid in self.stories_by_id else 0)
+        self.touched_ids = {}
+        for sid in ids:
+            s = self.stories_by_id.get(self.resolve(sid))
+            if s is None or not s.indexed or s.merged_into:
                 continue
-            cos = float(np.dot(vec, s.emb) / (np.linalg.norm(s.emb) or 1.0))
-            # map the encoder's scale onto the join threshold: E5_THRESHOLD ↔ threshold
-            score = self.threshold * (1.0 + (cos - E5_THRESHOLD) * 10.0) * self._closeness(s, t)
-            if score > best_score or (score == best_score and best is not None and s.order < best.order):
-                best, best_score = s, score
-        return vec, best, best_score
+            other = self._link_partner(s, t, floor) if s.entities else None
+            if other is None and self.settings.cluster_multilingual and self._foreign_only(s):
+                sid2, _ = self.bridge.link_partner(
+                    s.id, self._bridge_pool(t, s.id), lambda a, b: self._same_event(a, b, t)
+                )
+                other = self.stories_by_id.get(sid2) if sid2 else None
+                if other is not None:
+                    self.stats["linked"] += 1
+            if other is None:
+                continue
+            big, small = (s, other) if (s.mass, -s.order) >= (other.mass, -other.order) else (other, s)
+            self._merge(small, big)
+            result.merged.append((small.id, big.id))
+            if self.resolve(result.story_id) == big.id:
+                result.story_id = big.id
+            self.stats["consolidated"] += 1
+
+    def _link_partner(self, s: _Story, t: float, floor: float) -> _Story | None:
+        top = top_terms(s.vec, 12, plain_only=False)
+        acc: dict[str, float] = {}
+        for term in top:
+            w = s.vec.get(term, 0.0)
+            for sid, cw in self.postings.get(term, {}).items():
+                if sid != s.id:
+                    acc[sid] = acc.get(sid, 0.0) + w * cw
+        if not acc:
+            return None
+        stories = self.stories_by_id
+        ranked = heapq.nlargest(8, acc.items(), key=lambda kv: (kv[1] / (stories[kv[0]].wsum or 1.0), kv[0]))
+        best, best_margin = None, 0.0
+        names = self._key_entities(s)
+        for sid, _ in ranked:
+            o = stories[sid]
+            ratio = self._link_ratio(s, o, t, floor, names)
+            if ratio >= 1.0 and ratio > best_margin:
+                best, best_margin = o, ratio
+        return best
+
+    def _link_ratio(self, s: _Story, o: _Story, t: float, floor: float, names: dict[str, float]) -> float:
+        """Average-link similarity of two stories over what they need to be consolidated (0 if no shared names)."""
+        if self._entity_overlap(names, o) < CONSOLIDATE_ENTITIES:
+            return 0.0
+        avg = dot(s.vec, o.vec) / ((s.wsum or 1.0) * (o.wsum or 1.0))
+        avg *= min(self._closeness(o, t), self._closeness(s, t))
+        # two single items need what a join needs; the bar falls to the floor as evidence grows
+        high = max(CONSOLIDATE_HIGH, floor)
+        need = floor + (high - floor) / math.sqrt(max(1, s.mass) * max(1, o.mass))
+        return avg / need
+
+    def _foreign_only(self, s: _Story) -> bool:
+        """A story none of whose items is in the main language (or of unknown language)."""
+        return bool(s.langs) and not any(self._foreign(x) is False for x in s.langs)
+
+    def _key_entities(self, s: _Story) -> dict[str, float]:
+        """A story's most mentioned names, weighted by IDF and normalised to sum to one."""
+        top = [e for e, _ in s.entities.most_common(KEY_ENTITIES)]
+        w = {e: self.idf.idf(f"e:{e}") for e in top}
+        total = sum(w.values())
+        return {e: x / total for e, x in w.items()} if total > 0 else {}
+
+    def _entity_overlap(self, names: dict[str, float], o: _Story) -> float:
+        """Share of ``names`` (weighted) that story ``o`` mentions among its own key names."""
+        theirs = {e for e, _ in o.entities.most_common(KEY_ENTITIES)}
+        return sum(w for e, w in names.items() if e in theirs)
+
+    # multilingual ---------------------------------------------------------------------------------
+    def _foreign(self, lang: str) -> bool:
+        """Another language than the desk's main one (the most common so far; English on a tie)."""
+        return bool(lang) and lang != self.main_lang
+
+    def _note_lang(self, lang: str) -> None:
+        if not lang or lang == "xx":
+            return
+        n = self.lang_counts[lang] = self.lang_counts.get(lang, 0) + 1
+        main = self.lang_counts.get(self.main_lang, 0)
+        if n > main or (n == main and lang == "en"):
+            self.main_lang = lang
+
+    def _bridge_pool(self, t: float, exclude: str | None = None) -> list[str]:
+        """Live stories told in the main language, nearest in time and largest first."""
+        main = self.main_lang
+        live = [
+            s
+            for s in self.stories_by_id.values()
+            if s.indexed and s.id != exclude and s.mass >= 2 and s.langs.get(main, 0) + s.langs.get("", 0) > 0
+        ]
+        live.sort(key=lambda s: (-self._closeness(s, t), -s.mass, s.order))
+        return [s.id for s in live[: crosslingual.POOL]]
+
+    def _same_event(self, a: str, b: str, t: float) -> bool:
+        sa, sb = self.stories_by_id.get(a), self.stories_by_id.get(b)
+        if sa is None or sb is None:
+            return False
+        floor = CONSOLIDATE_RATIO * self.noise
+        return self._link_ratio(sa, sb, t, floor, self._key_entities(sa)) >= 1.0
+
+    def _across_languages(
+        self, item: Item, ents: dict[str, float], t: float
+    ) -> tuple[np.ndarray | None, _Story | None, float]:
+        """The item's sentence vector and the main-language story it tells, if any."""
+        encoded = self.bridge.encode([crosslingual.short_text(item.title, item.text or "")])
+        if encoded is None:
+            return None, None, 0.0
+        self.stats["embedded"] += 1
+        stories = self.stories_by_id
+
+        def latin(sid: str) -> float:  # names in Latin script both mention (Trump, Takaichi, COP30)
+            known = stories[sid].entities
+            return sum(w for e, w in ents.items() if e in known)
+
+        sid, score = self.bridge.best_story(
+            encoded[0], self._bridge_pool(t), lambda a, b: self._same_event(a, b, t), latin
+        )
+        return encoded[0], (stories[sid] if sid else None), score
 
     # story updates ------------------------------------------------------------------------------
     def _new_story(self, item: Item) -> _Story:
@@ -426,6 +522,7 @@ class StoryClusterer:
         if t < s.first_seen or s.items == 1:
             s.first_item_id, s.first_source_id = item.id, item.source_id
         s.first_seen, s.last_seen = min(s.first_seen, t), max(s.last_seen, t)
+        s.touched = self.clock or t
         src = item.source_id or item.source_name or "?"
         s.sources[src] = s.sources.get(src, 0) + 1
         s.entities.update(feats.entities[:ENTITY_PROBE])
@@ -433,11 +530,11 @@ class StoryClusterer:
         title = item.title or (feats.sample.split("\n", 1)[0][:120] if feats.sample else None)
         if title and (item.title and score > s.title_score or s.title is None):
             s.title, s.title_score = title, score if item.title else -1.0
-        if len(s.exemplars) < 3 and feats.sample:
-            s.exemplars.append(feats.sample)
-        if emb is not None:
-            s.emb = emb.copy() if s.emb is None else s.emb + emb
-            s.emb_n += 1
+        if self.settings.cluster_multilingual:
+            if emb is not None and not s.langs.keys() - {lang}:  # a foreign-only story's own vector
+                self.bridge.note_member(s.id, "", emb)
+            elif not self._foreign(lang):
+                self.bridge.note_member(s.id, crosslingual.short_text(item.title, item.text or ""), None)
         if len(s.core) == 0 or s.mass <= RING:
             for term, w in vec.items():
                 s.core[term] = s.core.get(term, 0.0) + w
@@ -457,6 +554,7 @@ class StoryClusterer:
             self._rebase(s)
         inv = 1.0 / s.scale
         contribution = {term: w * inv for term, w in vec.items()}
+        s.wsum += inv
         self._add_sparse(s, contribution)
         return contribution
 
@@ -486,6 +584,7 @@ class StoryClusterer:
     def _rebase(self, s: _Story) -> None:
         factor = s.scale
         s.scale = 1.0
+        s.wsum *= factor
         s.ring = [(i, v, {t: w * factor for t, w in c.items()}) for i, v, c in s.ring]
         self._reindex(s, {t: w * factor for t, w in s.vec.items()})
 
@@ -572,6 +671,7 @@ class StoryClusterer:
         ratio = small.scale / big.scale
         self._unindex(small)
         self._add_sparse(big, {term: w * ratio for term, w in small.vec.items()})
+        big.wsum += small.wsum * ratio
         big.items += small.items
         big.mass += small.mass
         self._refresh(big)
@@ -586,13 +686,11 @@ class StoryClusterer:
         big.entities.update(small.entities)
         for lang, n in small.langs.items():
             big.langs[lang] = big.langs.get(lang, 0) + n
-        if small.emb is not None:
-            big.emb = small.emb.copy() if big.emb is None else big.emb + small.emb
-            big.emb_n += small.emb_n
+        self.bridge.merge(small.id, big.id)
         if big.title is None or small.title_score > big.title_score:
             big.title, big.title_score = small.title, small.title_score
         small.merged_into = big.id
-        small.vec, small.norm2, small.ring, small.core, small.emb = {}, 0.0, [], {}, None
+        small.vec, small.norm2, small.ring, small.core = {}, 0.0, [], {}
         self.dirty[small.id] = None
         self.dirty[big.id] = None
         self.stats["merges"] += 1
@@ -623,6 +721,7 @@ class StoryClusterer:
         self.stories_by_id[new.id] = new
         for iid, v, c in moved:
             self._add_sparse(s, {term: -w for term, w in c.items()})
+            s.wsum -= math.sqrt(sum(w * w for w in c.values()))
             s.items -= 1
             s.mass -= 1
             self._refresh(s)

@@ -23,26 +23,42 @@ import numpy as np
 SparseVector = dict[str, float]
 
 
+def _cjk(term: str) -> bool:
+    """Terms of the scripts written without spaces (CJK bigrams): judged among their own documents."""
+    return "\u3040" <= term[0] <= "\ud7af"
+
+
 class OnlineIdf:
-    """Document frequencies learned from the stream; bounded by dropping one-off terms."""
+    """Document frequencies learned from the stream; bounded by dropping one-off terms.
+
+    A CJK term's rarity is measured among the documents that have CJK text at
+    all (``n_cjk``), not the whole stream: on a desk where Japanese is a
+    minority, every Japanese bigram would otherwise look as rare as a name and
+    two unrelated Japanese items would match on words like "president".
+    """
 
     def __init__(self, max_terms: int = 400_000) -> None:
         self.df: dict[str, int] = {}
         self.n = 0
+        self.n_cjk = 0
         self.max_terms = max_terms
 
     def observe(self, terms: Iterable[str]) -> None:
         """Count one document containing ``terms`` (each term once)."""
         df = self.df
         self.n += 1
+        cjk = False
         for t in terms:
             df[t] = df.get(t, 0) + 1
+            cjk = cjk or _cjk(t)
+        self.n_cjk += cjk
         if len(df) > self.max_terms:
             self._prune()
 
     def idf(self, term: str) -> float:
         """``log((N + 1) / df)``: a term seen in every document weighs almost nothing."""
-        return math.log((self.n + 1) / max(1, self.df.get(term, 0)))
+        n = self.n_cjk if self.n_cjk and _cjk(term) else self.n
+        return math.log((n + 1) / max(1, self.df.get(term, 0)))
 
     def _prune(self) -> None:
         # Terms seen once are most of any vocabulary and almost never matter again.
@@ -52,10 +68,11 @@ class OnlineIdf:
             floor += 1
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"df": self.df, "n": self.n, "max_terms": self.max_terms}
+        return {"df": self.df, "n": self.n, "n_cjk": self.n_cjk, "max_terms": self.max_terms}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.df, self.n, self.max_terms = state["df"], state["n"], state["max_terms"]
+        self.n_cjk = state.get("n_cjk", 0)
 
 
 def tfidf(

@@ -1,0 +1,189 @@
+"""Joining stories across languages with multilingual sentence vectors, paid for only where needed.
+
+TF-IDF cannot see that a Japanese or French item tells the story an English
+one does: they share few or no terms. Multilingual-e5 can, but costs about
+25-100 ms of CPU per text on one core, so this module spends it sparingly:
+
+- only items in another language than the desk's main one are encoded, and
+  only a short text each (title and the start of the first sentence);
+- a story gets a vector from up to :data:`EXEMPLARS` short texts of its
+  main-language items, computed once, when a foreign item first needs it, and
+  kept (foreign members' vectors are added to it as they join);
+- a foreign item is compared with at most :data:`POOL` live stories, the
+  nearest in time and largest first.
+
+Two decisions use the vectors: an item joining a story in another language
+(:meth:`LanguageBridge.best_story`), and, at consolidation, a story told only
+in a foreign language linking to the main-language story of the same event
+(:meth:`LanguageBridge.link_partner`), where the mean of several members is
+steadier than one item. Cosines of e5 sit in a narrow band (unrelated news
+≈ 0.78-0.84, the same event across languages ≈ 0.83-0.93), so a match needs
+both a floor and a margin over the best story about another event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from global24.vectors import get_embedder
+
+ITEM_JOIN = 0.83  # e5 cosine (item vs story vector) to join a story in another language ...
+LINK_JOIN = 0.85  # e5 cosine (story vs story vector) to link a foreign-only story to another ...
+MARGIN = 0.02  # ... when it beats the best story that is not the same event by this much
+LATIN_BONUS = 0.1  # × the share of the item's names (IDF-weighted) the story mentions, added to the cosine
+EXEMPLARS = 2  # main-language members whose short texts make a story's vector
+POOL = 48  # live stories compared with one foreign item
+SHORT_CHARS = 120  # the first sentence is cut here (encoder cost grows with length)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
+
+
+def short_text(title: str | None, text: str) -> str:
+    """What the encoder sees of an item: its title and the start of its first sentence."""
+    first = _SENTENCE_END.split((text or "")[: SHORT_CHARS * 4].strip(), maxsplit=1)[0][:SHORT_CHARS].strip()
+    if title and title.strip():
+        return f"{title.strip()[:SHORT_CHARS * 2]}. {first}" if first else title.strip()[: SHORT_CHARS * 2]
+    return first
+
+
+@dataclass
+class StoryVector:
+    """A story's sentence vector: the sum of its exemplars' and foreign members' vectors."""
+
+    total: np.ndarray | None = None
+    count: int = 0
+    exemplars: list[str] = field(default_factory=list)  # main-language texts not yet encoded
+    encoded: int = 0  # exemplars already in ``total``
+
+    def add(self, vec: np.ndarray) -> None:
+        self.total = vec.astype(np.float32).copy() if self.total is None else self.total + vec
+        self.count += 1
+
+    def unit(self) -> np.ndarray | None:
+        if self.total is None:
+            return None
+        n = float(np.linalg.norm(self.total))
+        return self.total / n if n > 0 else None
+
+
+class LanguageBridge:
+    """Sentence vectors for foreign items and the stories they may belong to (picklable state)."""
+
+    def __init__(self, embedder_name: str = "e5") -> None:
+        self.embedder_name = embedder_name
+        self.stories: dict[str, StoryVector] = {}
+        self.encoded = 0  # texts encoded so far (the cost)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    # story bookkeeping ------------------------------------------------------------------
+    def note_member(self, story_id: str, text: str, vec: np.ndarray | None) -> None:
+        """Remember a new member: a main-language exemplar text, or a foreign item's vector."""
+        sv = self.stories.setdefault(story_id, StoryVector())
+        if vec is not None:
+            sv.add(vec)
+        elif text and len(sv.exemplars) + sv.encoded < EXEMPLARS:
+            sv.exemplars.append(text)
+
+    def merge(self, small_id: str, big_id: str) -> None:
+        small = self.stories.pop(small_id, None)
+        if small is None:
+            return
+        big = self.stories.setdefault(big_id, StoryVector())
+        if small.total is not None:
+            big.total = small.total.copy() if big.total is None else big.total + small.total
+            big.count += small.count
+        room = EXEMPLARS - big.encoded - len(big.exemplars)
+        big.exemplars.extend(small.exemplars[: max(0, room)])
+
+    def forget(self, story_ids: Iterable[str]) -> None:
+        for sid in story_ids:
+            self.stories.pop(sid, None)
+
+    def vector_of(self, story_id: str) -> np.ndarray | None:
+        sv = self.stories.get(story_id)
+        return sv.unit() if sv is not None else None
+
+    # encoding ---------------------------------------------------------------------------
+    def available(self) -> bool:
+        return get_embedder(self.embedder_name) is not None
+
+    def encode(self, texts: list[str]) -> np.ndarray | None:
+        embedder = get_embedder(self.embedder_name)
+        if embedder is None or not texts:
+            return None
+        self.encoded += len(texts)
+        return embedder.embed(texts)
+
+    def _complete(self, story_ids: list[str]) -> None:
+        """Encode pending exemplars of these stories in one batch."""
+        todo = [(sid, t) for sid in story_ids for t in self.stories.get(sid, StoryVector()).exemplars]
+        if not todo:
+            return
+        vecs = self.encode([t for _, t in todo])
+        if vecs is None:
+            return
+        for (sid, _), v in zip(todo, vecs, strict=True):
+            sv = self.stories[sid]
+            sv.add(v)
+            sv.encoded += 1
+        for sid in story_ids:
+            if sid in self.stories:
+                self.stories[sid].exemplars = []
+
+    # decisions --------------------------------------------------------------------------
+    def best_story(
+        self,
+        vec: np.ndarray,
+        pool: list[str],
+        same_event: Callable[[str, str], bool],
+        latin: Callable[[str], float],
+    ) -> tuple[str | None, float]:
+        """The story in ``pool`` this item vector belongs to, or None; with the e5 cosine."""
+        return self._pick(vec, pool, ITEM_JOIN, same_event, latin)
+
+    def link_partner(
+        self,
+        story_id: str,
+        pool: list[str],
+        same_event: Callable[[str, str], bool],
+    ) -> tuple[str | None, float]:
+        """A story in ``pool`` that a foreign-only story tells in another language, or None."""
+        vec = self.vector_of(story_id)
+        if vec is None:
+            return None, 0.0
+        return self._pick(vec, [p for p in pool if p != story_id], LINK_JOIN, same_event, None)
+
+    def _pick(
+        self,
+        vec: np.ndarray,
+        pool: list[str],
+        need: float,
+        same_event: Callable[[str, str], bool],
+        latin: Callable[[str], float] | None,
+    ) -> tuple[str | None, float]:
+        self._complete(pool)
+        scored = []
+        for sid in pool:
+            sv = self.vector_of(sid)
+            if sv is None:
+                continue
+            score = float(np.dot(vec, sv)) + (LATIN_BONUS * latin(sid) if latin is not None else 0.0)
+            scored.append((score, sid))
+        if not scored:
+            return None, 0.0
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        best_score, best = scored[0]
+        if best_score < need:
+            return None, best_score
+        # the runner-up that is another event (fragments of the same story do not count against it)
+        rival = next((s for s, sid in scored[1:] if not same_event(best, sid)), None)
+        if rival is not None and best_score - rival < MARGIN:
+            return None, best_score
+        return best, best_score
