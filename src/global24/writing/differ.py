@@ -39,6 +39,7 @@ CONCEPTS: dict[str, set[str]] = {
     "tariff": {"tariff", "tariffs", "duty", "duties"},
     "speed": {"mph", "km/h", "kph", "winds", "gusts"},
 }
+_PART = re.compile(r"\s+of\s+(?:the\s+)?(?:\d|them\b|whom\b|those\b)")
 _GENERIC_UNITS = {
     "people",
     "persons",
@@ -186,8 +187,8 @@ def find_disagreements(ev: Evidence, max_items: int = 3) -> list[Disagreement]:
         if u.lang != "en" or u.background or u.duplicate or u.dangling:
             continue
         for q in u.quantities:
-            if q.kind == "year" or not q.values:
-                continue
+            if q.kind == "year" or not q.values or _PART.match(u.text, q.end):
+                continue  # "99 of the 121 dead": a part of a total, not a rival total
             key = _key(u, q)
             if key is None:
                 continue

@@ -47,6 +47,33 @@ _DANGLING = re.compile(
     r"^(?:He|She|They|It|Its|His|Her|Their|This|That|These|Those|But|And|Also|Then|So|Yet|Still|Instead|"
     r"There|Here|Such|Both|The two|Neither|Either)\b"
 )
+_PRONOUN = {"he", "she", "they", "him", "her", "it", "its", "his", "their", "them"}
+
+
+def _is_dangling(text: str) -> bool:
+    """Opens with a pronoun or connective, or its subject is a pronoun ("On Tuesday he met …")."""
+    if _DANGLING.match(text):
+        return True
+    for w in re.findall(r"[\w'’]+", text)[:5]:
+        if w.lower() in _PRONOUN:
+            return True
+        if (
+            w[:1].isupper()
+            and w.lower() not in tx.WEEKDAYS
+            and w.lower() not in tx.MONTHS
+            and w not in ("On", "In", "At", "By", "Late", "Early", "Earlier", "Later", "After", "Before")
+        ):
+            return False  # a name comes first: the sentence stands on its own
+    return False
+
+
+def _orphan_pronoun(text: str) -> bool:
+    """Speaks of "her" or "they" without naming anyone: needs the sentences around it."""
+    if not {w.lower() for w in re.findall(r"[\w'’]+", text)} & (_PRONOUN - {"it", "its", "them"}):
+        return False
+    return not any(e.label == "NAME" and " " in e.text for e in tx.entities(text))
+
+
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 
 
@@ -196,7 +223,7 @@ def units_from_item(
                 quantities=tx.numbers(c.text) if lang == "en" else [],
                 dates=tx.dates(c.text) if lang == "en" else [],
                 quote=q,
-                dangling=bool(_DANGLING.match(c.text)),
+                dangling=_is_dangling(c.text) or _orphan_pronoun(c.text) if lang == "en" else False,
             )
         )
     return out

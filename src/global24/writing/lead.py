@@ -14,6 +14,8 @@ from collections import Counter
 from global24 import text as tx
 from global24.writing.evidence import Evidence, Unit
 
+CENTRALITY = 0.15  # share of the evidence score in a sentence's value
+
 
 def concepts(text: str) -> set[tuple[str, str]]:
     """Stemmed word bigrams of ``text``, leaving out pairs of stop words."""
@@ -29,8 +31,14 @@ def default_pool(ev: Evidence) -> list[int]:
     return pool or [u.id for u in ok]
 
 
-def lead_units(ev: Evidence, words: int, pool: list[int] | None = None) -> list[int]:
-    """Units of a lead of at most ``words`` words, most informative first."""
+def lead_units(
+    ev: Evidence, words: int, pool: list[int] | None = None, centrality: float = CENTRALITY
+) -> list[int]:
+    """Units of a lead of at most ``words`` words, most informative first.
+
+    ``centrality`` blends in the evidence score (closeness to the story's centre,
+    position, independence), which keeps short asides from crowding out the news.
+    """
     cand: list[Unit] = [ev.units[i] for i in (default_pool(ev) if pool is None else pool)]
     if not cand:
         return []
@@ -48,13 +56,14 @@ def lead_units(ev: Evidence, words: int, pool: list[int] | None = None) -> list[
     covered: set = set()
     groups: set[int] = set()
     total = 0
+    top = max(u.score for u in cand) or 1.0
     while True:
         best, best_val = None, 0.0
         for u in cand:
             if u.id in chosen or u.group in groups or total + u.words > words:
                 continue
             gain = sum(weight.get(c, 0) for c in con[u.id] - covered)
-            val = gain / u.words + 1e-6 * u.score  # score only breaks ties
+            val = gain / u.words * (1 - centrality + centrality * u.score / top) + 1e-6 * u.score
             if val > best_val:
                 best, best_val = u, val
         if best is None:

@@ -50,7 +50,8 @@ _HISTORY = re.compile(
     re.IGNORECASE,
 )
 _FORWARD = re.compile(
-    r"\b(will|expects?|is expected to|are expected to|plans? to|planned|is set to|are set to|is due to|are due to|"
+    r"\b(will|expects?|(?:is|are|was|were) expected to|plans? to|planned|(?:is|are|was|were) set to|"
+    r"(?:is|are|was|were) due to|"
     r"scheduled|next (?:week|month|year)|upcoming|later this|in the coming|aims? to|intends? to|is to|are to)\b",
     re.IGNORECASE,
 )

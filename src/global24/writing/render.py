@@ -35,6 +35,16 @@ def _source_lookup(article: Article) -> dict[str, dict]:
     return {s.get("item_id"): s for s in article.sources}
 
 
+def _title(s: dict, item_id: str) -> str:
+    """The source's title; posts have none, so their first words stand in."""
+    if s.get("title"):
+        return s["title"]
+    words = (s.get("text") or "").split()
+    if words:
+        return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return item_id
+
+
 def article_to_markdown(article: Article) -> str:
     """The article as Markdown, with [n] citations and a numbered source list."""
     nums = _numbers(article)
@@ -63,7 +73,7 @@ def article_to_markdown(article: Article) -> str:
     out += ["## Sources", ""]
     for item_id, n in nums.items():
         s = src.get(item_id, {})
-        title = s.get("title") or item_id
+        title = _title(s, item_id)
         url = s.get("url")
         when = (s.get("published") or "")[:10]
         line = f"{n}. {s.get('source', '')} — " + (f"[{title}]({url})" if url else title)
@@ -126,7 +136,7 @@ def article_to_html(article: Article) -> str:
     parts.append('<h2>Sources</h2><ol class="sources">')
     for item_id, n in nums.items():
         s = src.get(item_id, {})
-        title = e(s.get("title") or item_id)
+        title = e(_title(s, item_id))
         link = f'<a href="{e(s["url"])}">{title}</a>' if s.get("url") else title
         parts.append(
             f'<li id="src-{n}">{e(s.get("source") or "")} — {link} {e((s.get("published") or "")[:10])}</li>'
