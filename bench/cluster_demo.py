@@ -103,7 +103,11 @@ def run_global24(items: list[Item], multilingual: bool) -> tuple[dict[str, str],
         clusterer.finish()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     final = {k: clusterer.resolve(v) for k, v in story_of.items()}
-    stats = {"cpu_s": round(cpu, 2), "wall_s": round(wall, 2), **{k: int(v) for k, v in clusterer.stats.items()}}
+    stats = {
+        "cpu_s": round(cpu, 2),
+        "wall_s": round(wall, 2),
+        **{k: int(v) for k, v in clusterer.stats.items()},
+    }
     return final, stats
 
 

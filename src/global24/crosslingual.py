@@ -34,7 +34,7 @@ from global24.vectors import get_embedder
 
 ITEM_JOIN = 0.83  # e5 cosine (item vs story vector) to join a story in another language ...
 LINK_JOIN = 0.85  # e5 cosine (story vs story vector) to link a foreign-only story to another ...
-MARGIN = 0.02  # ... when it beats the best story that is not the same event by this much
+MARGIN = 0.015  # ... when it beats the best story that is not the same event by this much
 LATIN_BONUS = 0.1  # × the share of the item's names (IDF-weighted) the story mentions, added to the cosine
 EXEMPLARS = 2  # main-language members whose short texts make a story's vector
 POOL = 48  # live stories compared with one foreign item
@@ -47,7 +47,7 @@ def short_text(title: str | None, text: str) -> str:
     """What the encoder sees of an item: its title and the start of its first sentence."""
     first = _SENTENCE_END.split((text or "")[: SHORT_CHARS * 4].strip(), maxsplit=1)[0][:SHORT_CHARS].strip()
     if title and title.strip():
-        return f"{title.strip()[:SHORT_CHARS * 2]}. {first}" if first else title.strip()[: SHORT_CHARS * 2]
+        return f"{title.strip()[: SHORT_CHARS * 2]}. {first}" if first else title.strip()[: SHORT_CHARS * 2]
     return first
 
 

@@ -1,0 +1,287 @@
+"""Merging, consolidating and splitting stories, and linking stories across languages.
+
+- After a join, a story whose centroid now resembles another live story's is
+  merged into the larger one (``merged_into`` is kept, so links never break).
+- Every few items, a **consolidation** pass looks at the stories touched
+  since the last one: two stories that share key names and whose items are
+  alike on average (average-link cosine) become one. Two single items need
+  about what a join needs; the bar falls towards the stream's background
+  similarity as the stories grow, since averages over more items are steadier.
+  Text without case has no names to share, so it is never consolidated.
+- A story told only in a foreign language is linked, by its multilingual
+  sentence vector, to the main-language story of the same event.
+- A story whose recent items drifted away from its core is split.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from typing import TYPE_CHECKING
+
+from global24 import crosslingual
+from global24.models import Item, stable_id
+from global24.stories import RING, Assignment, StoryState
+from global24.vectors import SparseVector, dot, top_terms
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MERGE_THRESHOLD = 0.27  # centroid cosine at which two live stories become one
+MERGE_EVERY_UNTIL = 16  # stories up to this mass look for merge partners after every item ...
+MERGE_EVERY = 4  # ... bigger ones after every 4th
+MERGE_GROWTH = 0.0  # ... raised by this × log(smaller mass): two big stories seldom converge
+SPLIT_THRESHOLD = 0.08  # recent items vs the story's core below this: the story has drifted
+CONSOLIDATE_EVERY = 4  # items between consolidation passes
+CONSOLIDATE_RATIO = 1.0  # average-link similarity needed to consolidate, in units of the background  # recent item → story entries kept for duplicate lookups
+KEY_ENTITIES = 10  # names that characterise a story
+CONSOLIDATE_ENTITIES = 0.1  # weighted share of key names two stories must share to be consolidated
+CONSOLIDATE_HIGH = 0.1  # average-link two single items need to be consolidated
+
+
+class StoryMerging:
+    """Merge, consolidate, split and cross-language link; mixed into the clusterer."""
+
+    # consolidation ------------------------------------------------------------------------------
+    def _consolidate(self, t: float, result: Assignment) -> None:
+        """Merge recently touched stories with a partner whose items they resemble on average."""
+        floor = CONSOLIDATE_RATIO * self.noise
+        ids = sorted(
+            self.touched_ids,
+            key=lambda sid: self.stories_by_id[sid].order if sid in self.stories_by_id else 0,
+        )
+        self.touched_ids = {}
+        for sid in ids:
+            s = self.stories_by_id.get(self.resolve(sid))
+            if s is None or not s.indexed or s.merged_into:
+                continue
+            other = self._link_partner(s, t, floor) if s.entities else None
+            if other is None and self.settings.cluster_multilingual and self._foreign_only(s):
+                sid2, _ = self.bridge.link_partner(
+                    s.id, self._bridge_pool(t, s.id), lambda a, b: self._same_event(a, b, t)
+                )
+                other = self.stories_by_id.get(sid2) if sid2 else None
+                if other is not None:
+                    self.stats["linked"] += 1
+            if other is None:
+                continue
+            big, small = (s, other) if (s.mass, -s.order) >= (other.mass, -other.order) else (other, s)
+            self._merge(small, big)
+            result.merged.append((small.id, big.id))
+            if self.resolve(result.story_id) == big.id:
+                result.story_id = big.id
+            self.stats["consolidated"] += 1
+
+    def _link_partner(self, s: StoryState, t: float, floor: float) -> StoryState | None:
+        top = top_terms(s.vec, 12, plain_only=False)
+        acc: dict[str, float] = {}
+        for term in top:
+            w = s.vec.get(term, 0.0)
+            for sid, cw in self.postings.get(term, {}).items():
+                if sid != s.id:
+                    acc[sid] = acc.get(sid, 0.0) + w * cw
+        if not acc:
+            return None
+        stories = self.stories_by_id
+        ranked = heapq.nlargest(8, acc.items(), key=lambda kv: (kv[1] / (stories[kv[0]].wsum or 1.0), kv[0]))
+        best, best_margin = None, 0.0
+        names = self._key_entities(s)
+        for sid, _ in ranked:
+            o = stories[sid]
+            ratio = self._link_ratio(s, o, t, floor, names)
+            if ratio >= 1.0 and ratio > best_margin:
+                best, best_margin = o, ratio
+        return best
+
+    def _link_ratio(
+        self, s: StoryState, o: StoryState, t: float, floor: float, names: dict[str, float]
+    ) -> float:
+        """Average-link similarity of two stories over what they need to be consolidated (0 if no shared names)."""
+        if self._entity_overlap(names, o) < CONSOLIDATE_ENTITIES:
+            return 0.0
+        avg = dot(s.vec, o.vec) / ((s.wsum or 1.0) * (o.wsum or 1.0))
+        avg *= min(self._closeness(o, t), self._closeness(s, t))
+        # two single items need what a join needs; the bar falls to the floor as evidence grows
+        high = max(CONSOLIDATE_HIGH, floor)
+        need = floor + (high - floor) / math.sqrt(max(1, s.mass) * max(1, o.mass))
+        return avg / need
+
+    def _foreign_only(self, s: StoryState) -> bool:
+        """A story none of whose items is in the main language (or of unknown language)."""
+        return bool(s.langs) and not any(self._foreign(x) is False for x in s.langs)
+
+    def _key_entities(self, s: StoryState) -> dict[str, float]:
+        """A story's most mentioned names, weighted by IDF and normalised to sum to one."""
+        top = [e for e, _ in s.entities.most_common(KEY_ENTITIES)]
+        w = {e: self.idf.idf(f"e:{e}") for e in top}
+        total = sum(w.values())
+        return {e: x / total for e, x in w.items()} if total > 0 else {}
+
+    def _entity_overlap(self, names: dict[str, float], o: StoryState) -> float:
+        """Share of ``names`` (weighted) that story ``o`` mentions among its own key names."""
+        theirs = {e for e, _ in o.entities.most_common(KEY_ENTITIES)}
+        return sum(w for e, w in names.items() if e in theirs)
+
+    # multilingual ---------------------------------------------------------------------------------
+    def _foreign(self, lang: str) -> bool:
+        """Another language than the desk's main one (the most common so far; English on a tie)."""
+        return bool(lang) and lang != self.main_lang
+
+    def _note_lang(self, lang: str) -> None:
+        if not lang or lang == "xx":
+            return
+        n = self.lang_counts[lang] = self.lang_counts.get(lang, 0) + 1
+        main = self.lang_counts.get(self.main_lang, 0)
+        if n > main or (n == main and lang == "en"):
+            self.main_lang = lang
+
+    def _bridge_pool(self, t: float, exclude: str | None = None) -> list[str]:
+        """Live stories told in the main language, nearest in time and largest first."""
+        main = self.main_lang
+        live = [
+            s
+            for s in self.stories_by_id.values()
+            if s.indexed and s.id != exclude and s.mass >= 2 and s.langs.get(main, 0) + s.langs.get("", 0) > 0
+        ]
+        live.sort(key=lambda s: (-self._closeness(s, t), -s.mass, s.order))
+        return [s.id for s in live[: crosslingual.POOL]]
+
+    def _same_event(self, a: str, b: str, t: float) -> bool:
+        sa, sb = self.stories_by_id.get(a), self.stories_by_id.get(b)
+        if sa is None or sb is None:
+            return False
+        floor = CONSOLIDATE_RATIO * self.noise
+        return self._link_ratio(sa, sb, t, floor, self._key_entities(sa)) >= 1.0
+
+    def _across_languages(
+        self, item: Item, ents: dict[str, float], t: float
+    ) -> tuple[np.ndarray | None, StoryState | None, float]:
+        """The item's sentence vector and the main-language story it tells, if any."""
+        encoded = self.bridge.encode([crosslingual.short_text(item.title, item.text or "")])
+        if encoded is None:
+            return None, None, 0.0
+        self.stats["embedded"] += 1
+        stories = self.stories_by_id
+
+        def latin(sid: str) -> float:  # names in Latin script both mention (Trump, Takaichi, COP30)
+            known = stories[sid].entities
+            return sum(w for e, w in ents.items() if e in known)
+
+        sid, score = self.bridge.best_story(
+            encoded[0], self._bridge_pool(t), lambda a, b: self._same_event(a, b, t), latin
+        )
+        return encoded[0], (stories[sid] if sid else None), score
+
+    # merge and split ----------------------------------------------------------------------------
+    def _maybe_merge(self, s: StoryState, t: float, result: Assignment) -> None:
+        """Merge ``s`` with a live story whose centroid it now resembles (up to 3 merges a step)."""
+        if s.mass > MERGE_EVERY_UNTIL and s.mass % MERGE_EVERY:
+            return  # a big centroid moves slowly: checking every few items is enough
+        for _ in range(3):
+            if s.mass < 2 or not s.indexed:
+                return
+            other = self._merge_partner(s, t)
+            if other is None:
+                return
+            big, small = (s, other) if (s.mass, -s.order) >= (other.mass, -other.order) else (other, s)
+            self._merge(small, big)
+            result.merged.append((small.id, big.id))
+            result.story_id = big.id
+            s = big
+
+    def _merge_partner(self, s: StoryState, t: float) -> StoryState | None:
+        if s.mass <= 8 or s.mass & (s.mass - 1) == 0 or not s.top or s.mass % 8 == 0:
+            s.top = top_terms(s.vec, 10, plain_only=False)
+        acc: dict[str, float] = {}
+        for term in s.top:
+            w = s.vec.get(term, 0.0)
+            for sid, cw in self.postings.get(term, {}).items():
+                if sid != s.id:
+                    acc[sid] = acc.get(sid, 0.0) + w * cw
+        if not acc:
+            return None
+        stories = self.stories_by_id
+        norm = math.sqrt(s.norm2 or 1.0)
+        ranked = sorted(acc.items(), key=lambda kv: (-kv[1] / math.sqrt(stories[kv[0]].norm2 or 1.0), kv[0]))
+        for sid, _ in ranked[:5]:
+            o = stories[sid]
+            cos = dot(s.vec, o.vec) / (norm * math.sqrt(o.norm2 or 1.0))
+            need = MERGE_THRESHOLD * (1.0 + MERGE_GROWTH * math.log(min(s.mass, o.mass)))
+            if cos * min(self._closeness(o, t), self._closeness(s, t)) >= need:
+                return o
+        return None
+
+    def _merge(self, small: StoryState, big: StoryState) -> None:
+        ratio = small.scale / big.scale
+        self._unindex(small)
+        self._add_sparse(big, {term: w * ratio for term, w in small.vec.items()})
+        big.wsum += small.wsum * ratio
+        big.items += small.items
+        big.mass += small.mass
+        self._refresh(big)
+        if small.first_seen < big.first_seen:
+            big.first_item_id, big.first_source_id = small.first_item_id, small.first_source_id
+        big.first_seen, big.last_seen = (
+            min(big.first_seen, small.first_seen),
+            max(big.last_seen, small.last_seen),
+        )
+        for src, n in small.sources.items():
+            big.sources[src] = big.sources.get(src, 0) + n
+        big.entities.update(small.entities)
+        for lang, n in small.langs.items():
+            big.langs[lang] = big.langs.get(lang, 0) + n
+        self.bridge.merge(small.id, big.id)
+        if big.title is None or small.title_score > big.title_score:
+            big.title, big.title_score = small.title, small.title_score
+        small.merged_into = big.id
+        small.vec, small.norm2, small.ring, small.core = {}, 0.0, [], {}
+        self.dirty[small.id] = None
+        self.dirty[big.id] = None
+        self.stats["merges"] += 1
+
+    def _maybe_split(self, s: StoryState, t: float, result: Assignment, item_id: str) -> None:
+        """Split off the recent items of a story that drifted away from its core."""
+        if s.mass < 3 * RING or s.mass % RING or len(s.ring) < RING or not s.core:
+            return
+        recent: SparseVector = {}
+        for _, v, _ in s.ring:
+            for term, w in v.items():
+                recent[term] = recent.get(term, 0.0) + w
+        norm_r = math.sqrt(sum(w * w for w in recent.values())) or 1.0
+        norm_c = math.sqrt(sum(w * w for w in s.core.values())) or 1.0
+        if dot(recent, s.core) / (norm_r * norm_c) >= SPLIT_THRESHOLD:
+            return
+        moved = [
+            (iid, v, c)
+            for iid, v, c in s.ring
+            if dot(v, recent) / norm_r > dot(v, s.core) / norm_c and self.item_story.get(iid) == s.id
+        ]
+        if len(moved) < RING // 2:
+            return
+        new = StoryState(id="st_" + stable_id(moved[0][0], "split", length=16), order=self.created + 1)
+        self.created += 1
+        new.first_item_id, new.first_seen, new.last_seen, new.scale_at = moved[0][0], t, t, t
+        new.first_source_id = s.first_source_id
+        self.stories_by_id[new.id] = new
+        for iid, v, c in moved:
+            self._add_sparse(s, {term: -w for term, w in c.items()})
+            s.wsum -= math.sqrt(sum(w * w for w in c.values()))
+            s.items -= 1
+            s.mass -= 1
+            self._refresh(s)
+            self._add_vector(new, v, t)
+            for term, w in v.items():
+                new.core[term] = new.core.get(term, 0.0) + w
+            new.items += 1
+            new.mass += 1
+            self._refresh(new)
+            self._remember(iid, new.id)
+            result.split.append((iid, new.id))
+        new.title, new.langs = s.title, dict(s.langs)
+        moved_ids = {iid for iid, _, _ in moved}
+        s.ring = [r for r in s.ring if r[0] not in moved_ids]
+        if self.item_story.get(item_id) == new.id:
+            result.story_id = new.id
+        self.dirty[s.id] = None
+        self.dirty[new.id] = None
+        self.stats["splits"] += 1
