@@ -105,10 +105,10 @@ class StoryClusterer(StoryIndex, StoryMerging):
         for prefix, values in (("e", feats.entities), ("n", feats.numbers), ("u", feats.links)):
             for value in values:
                 counts[f"{prefix}:{value}"] = counts.get(f"{prefix}:{value}", 0) + 1
-        self.idf.observe(counts)
+        self.idf.observe([*counts, *(f"w:{w}" for w in feats.names)])
         vec = tfidf(counts, self.idf, int(ITEM_TERMS), IDF_POWER)
         vec = self._boost(vec)
-        ents = self._entity_weights(feats.entities)
+        ents = self._entity_weights(feats.names)
         best, score = self._best(vec, t, ents)
         via = "tfidf"
         lang = _lang(item, feats)
@@ -238,11 +238,11 @@ class StoryClusterer(StoryIndex, StoryMerging):
     def _refresh(self, s: StoryState) -> None:
         s.factor = self._prior(s) / math.sqrt(s.norm2) if s.norm2 > 0 else 0.0
 
-    def _entity_weights(self, entities: list[str]) -> dict[str, float]:
-        """Item entities weighted by their IDF, normalised to sum to one."""
-        if not entities or ENTITY_WEIGHT <= 0:
+    def _entity_weights(self, names: list[str]) -> dict[str, float]:
+        """The words of an item's names weighted by their IDF, normalised to sum to one."""
+        if not names or ENTITY_WEIGHT <= 0:
             return {}
-        w = {e: self.idf.idf(f"e:{e}") for e in entities[:ENTITY_PROBE]}
+        w = {e: self.idf.idf(f"w:{e}") for e in names[:ENTITY_PROBE]}
         total = sum(w.values())
         return {e: x / total for e, x in w.items()} if total > 0 else {}
 
@@ -280,7 +280,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
             cosines.append(exact / math.sqrt(s.norm2 or 1.0))
             score = exact * s.factor
             if ents:  # share of the item's (IDF-weighted) names this story already mentions
-                known = s.entities
+                known = s.names
                 score += ENTITY_WEIGHT * sum(w for e, w in ents.items() if e in known)
             score *= self._closeness(s, t)
             if score > best_score or (score == best_score and best is not None and s.order < best.order):

@@ -85,6 +85,7 @@ class Features:
     entities: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the words of those entities ("sanae", "takaichi")
     non_latin: bool = False  # mostly written in a non-Latin script (CJK, Cyrillic, Arabic, …)
     sample: str = ""  # the cut text, for the multilingual encoder
 
@@ -129,6 +130,17 @@ def entities(text: str) -> list[str]:
         if len(key) > 1:
             seen.setdefault(key, None)
     return list(seen)
+
+
+def name_words(spans: list[str], limit: int = 40) -> list[str]:
+    """The words of entity spans, so "Prime Minister Sanae Takaichi" and "Takaichi" share one."""
+    seen: dict[str, None] = {}
+    for span in spans:
+        for w in span.split():
+            w = w.strip("’'-.")
+            if len(w) > 1 and w not in STOPWORDS and w not in _CALENDAR:
+                seen.setdefault(w, None)
+    return list(seen)[:limit]
 
 
 def numbers(text: str) -> list[str]:
@@ -177,9 +189,11 @@ def extract(title: str | None, text: str, title_weight: int = 0) -> Features:
             terms.update(tokens(title))
     terms.update(tokens(_URL.sub(" ", body)))
     joined = f"{title}\n{body}" if title else body
+    spans = entities(joined)[:40]
     return Features(
         terms=terms,
-        entities=entities(joined)[:40],
+        entities=spans,
+        names=name_words(spans),
         numbers=numbers(joined)[:20],
         links=links(joined)[:10],
         non_latin=is_non_latin(joined),

@@ -34,9 +34,9 @@ MERGE_GROWTH = 0.0  # ... raised by this × log(smaller mass): two big stories s
 SPLIT_THRESHOLD = 0.08  # recent items vs the story's core below this: the story has drifted
 CONSOLIDATE_EVERY = 4  # items between consolidation passes
 CONSOLIDATE_RATIO = 1.0  # average-link similarity needed to consolidate, in units of the background  # recent item → story entries kept for duplicate lookups
-KEY_ENTITIES = 10  # names that characterise a story
+KEY_ENTITIES = 20  # names that characterise a story
 CONSOLIDATE_ENTITIES = 0.1  # weighted share of key names two stories must share to be consolidated
-CONSOLIDATE_HIGH = 0.1  # average-link two single items need to be consolidated
+CONSOLIDATE_HIGH = 0.12  # average-link two single items need to be consolidated
 
 
 class StoryMerging:
@@ -55,7 +55,7 @@ class StoryMerging:
             s = self.stories_by_id.get(self.resolve(sid))
             if s is None or not s.indexed or s.merged_into:
                 continue
-            other = self._link_partner(s, t, floor) if s.entities else None
+            other = self._link_partner(s, t, floor) if s.names else None
             if other is None and self.settings.cluster_multilingual and self._foreign_only(s):
                 sid2, _ = self.bridge.link_partner(
                     s.id, self._bridge_pool(t, s.id), lambda a, b: self._same_event(a, b, t)
@@ -112,14 +112,14 @@ class StoryMerging:
 
     def _key_entities(self, s: StoryState) -> dict[str, float]:
         """A story's most mentioned names, weighted by IDF and normalised to sum to one."""
-        top = [e for e, _ in s.entities.most_common(KEY_ENTITIES)]
-        w = {e: self.idf.idf(f"e:{e}") for e in top}
+        top = [e for e, _ in s.names.most_common(KEY_ENTITIES)]
+        w = {e: self.idf.idf(f"w:{e}") for e in top}
         total = sum(w.values())
         return {e: x / total for e, x in w.items()} if total > 0 else {}
 
     def _entity_overlap(self, names: dict[str, float], o: StoryState) -> float:
         """Share of ``names`` (weighted) that story ``o`` mentions among its own key names."""
-        theirs = {e for e, _ in o.entities.most_common(KEY_ENTITIES)}
+        theirs = {e for e, _ in o.names.most_common(KEY_ENTITIES)}
         return sum(w for e, w in names.items() if e in theirs)
 
     # multilingual ---------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ class StoryMerging:
         stories = self.stories_by_id
 
         def latin(sid: str) -> float:  # names in Latin script both mention (Trump, Takaichi, COP30)
-            known = stories[sid].entities
+            known = stories[sid].names
             return sum(w for e, w in ents.items() if e in known)
 
         sid, score = self.bridge.best_story(
@@ -228,6 +228,7 @@ class StoryMerging:
         for src, n in small.sources.items():
             big.sources[src] = big.sources.get(src, 0) + n
         big.entities.update(small.entities)
+        big.names.update(small.names)
         for lang, n in small.langs.items():
             big.langs[lang] = big.langs.get(lang, 0) + n
         self.bridge.merge(small.id, big.id)

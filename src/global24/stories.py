@@ -65,6 +65,7 @@ class StoryState:
     title_score: float = -1.0
     sources: dict[str, int] = field(default_factory=dict)
     entities: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)  # words of entities, for matching
     langs: dict[str, int] = field(default_factory=dict)
     core: SparseVector = field(default_factory=dict)  # sum of the first RING item vectors
     ring: list[tuple[str, SparseVector, SparseVector]] = field(default_factory=list)  # (id, v, contribution)
@@ -126,6 +127,7 @@ class StoryIndex:
         src = item.source_id or item.source_name or "?"
         s.sources[src] = s.sources.get(src, 0) + 1
         s.entities.update(feats.entities[:ENTITY_PROBE])
+        s.names.update(feats.names[:ENTITY_PROBE])
         s.langs[lang] = s.langs.get(lang, 0) + 1
         title = item.title or (feats.sample.split("\n", 1)[0][:120] if feats.sample else None)
         if title and (item.title and score > s.title_score or s.title is None):
