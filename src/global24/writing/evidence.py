@@ -45,7 +45,14 @@ _BULLET = re.compile(r"^(?:[*•·▪-]\s+)+")
 _HASHTAGS = re.compile(r"(?:\s+#\w+)+\s*$")
 _DANGLING = re.compile(
     r"^(?:He|She|They|It|Its|His|Her|Their|This|That|These|Those|But|And|Also|Then|So|Yet|Still|Instead|"
-    r"There|Here|Such|Both|The two|Neither|Either)\b"
+    r"There|Here|Such|Both|The two|Neither|Either|Afterwards?|Meanwhile|However|Moreover|Furthermore|"
+    r"Nevertheless|Nonetheless|Besides|Likewise|Similarly|Otherwise|Thereafter|(?:Later|Earlier)(?=,)|Even so|"
+    r"In addition|In turn|As a result(?=,)|By contrast|For (?:his|her|their|its) part|Among (?:those|them)|"
+    r"Another|Others|The (?:other|latter|former|same|second|third|fourth|next|remaining)|"
+    r"The (?:speech|signing|meeting|remarks|announcement|comments?|move|decision|visit|trip|call|event|"
+    r"session|talks|statement|ceremony|incident|attack|operation|raid|deal|agreement|document|vote|"
+    r"episode|exchange|gesture)\s+(?:came|followed|was|were|had|has|lasted|ended|capped|marked|took|"
+    r"began|drew|left|also|itself|itself|is|are))\b"
 )
 _PRONOUN = {"he", "she", "they", "him", "her", "it", "its", "his", "their", "them"}
 

@@ -43,10 +43,13 @@ def lead_units(
     if not cand:
         return []
     con = {u.id: concepts(u.text) for u in cand}
+    # concept weights come from every sentence a lead could draw on, including those
+    # kept out of it for reading reasons (a connective opening), so they stay stable
     per_item: dict[str, set] = {}
-    for u in cand:
+    base = [u for u in ev.units if u.lang == "en" and not u.background and u.score > 0 and u.kind != "post"]
+    for u in base or cand:
         if not u.duplicate:  # a syndicated copy is not an independent report
-            per_item.setdefault(u.item_id, set()).update(con[u.id])
+            per_item.setdefault(u.item_id, set()).update(con.get(u.id) or concepts(u.text))
     df: Counter = Counter()
     for s in per_item.values():
         df.update(s)
