@@ -53,6 +53,7 @@ JOIN_THRESHOLD = 0.25  # score needed to join (settings.cluster_threshold overri
 SIZE_EXPONENT = 0.2  # size prior: score × min(mass, SIZE_CAP) ** SIZE_EXPONENT
 SIZE_CAP = 1000.0
 FEATURE_BOOST = {"e": 1.5, "n": 1.2, "u": 2.0}  # entities, numbers, links vs plain terms
+ENTITY_CENTRE = 0.0  # coverage below this counts against a join (names that disagree)
 ENTITY_WEIGHT = 0.3  # weight of the named-entity coverage added to the cosine (text with case only)
 ITEM_TERMS = 64  # terms kept per item vector
 IDF_POWER = 1.0  # idf ** power: above 1 favours rare terms
@@ -279,9 +280,10 @@ class StoryClusterer(StoryIndex, StoryMerging):
             exact = partial if len(known) <= CANDIDATE_TERMS else dot(vec, s.vec)
             cosines.append(exact / math.sqrt(s.norm2 or 1.0))
             score = exact * s.factor
-            if ents:  # share of the item's (IDF-weighted) names this story already mentions
-                known = s.names
-                score += ENTITY_WEIGHT * sum(w for e, w in ents.items() if e in known)
+            if ents and s.names:  # share of the item's (IDF-weighted) names this story mentions, centred
+                names = s.names
+                coverage = sum(w for e, w in ents.items() if e in names)
+                score += ENTITY_WEIGHT * (coverage - ENTITY_CENTRE)
             score *= self._closeness(s, t)
             if score > best_score or (score == best_score and best is not None and s.order < best.order):
                 best, best_score = s, score

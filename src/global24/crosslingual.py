@@ -36,9 +36,10 @@ ITEM_JOIN = 0.83  # e5 cosine (item vs story vector) to join a story in another 
 LINK_JOIN = 0.85  # e5 cosine (story vs story vector) to link a foreign-only story to another ...
 MARGIN = 0.015  # ... when it beats the best story that is not the same event by this much
 LATIN_BONUS = 0.1  # × the share of the item's names (IDF-weighted) the story mentions, added to the cosine
-EXEMPLARS = 2  # main-language members whose short texts make a story's vector
+EXEMPLARS = 2  # main-language members whose short texts make a story's vector ...
+CANDIDATES = 4  # ... chosen among its first main-language members, headlines first
 POOL = 48  # live stories compared with one foreign item
-SHORT_CHARS = 120  # the first sentence is cut here (encoder cost grows with length)
+SHORT_CHARS = 80  # the first sentence is cut here (encoder cost grows with length)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 
@@ -57,7 +58,7 @@ class StoryVector:
 
     total: np.ndarray | None = None
     count: int = 0
-    exemplars: list[str] = field(default_factory=list)  # main-language texts not yet encoded
+    exemplars: list[tuple[int, str]] = field(default_factory=list)  # (rank, text) not yet encoded
     encoded: int = 0  # exemplars already in ``total``
 
     def add(self, vec: np.ndarray) -> None:
@@ -83,13 +84,17 @@ class LanguageBridge:
         return dict(self.__dict__)
 
     # story bookkeeping ------------------------------------------------------------------
-    def note_member(self, story_id: str, text: str, vec: np.ndarray | None) -> None:
-        """Remember a new member: a main-language exemplar text, or a foreign item's vector."""
+    def note_member(self, story_id: str, text: str, vec: np.ndarray | None, headline: bool = False) -> None:
+        """Remember a new member: a main-language exemplar text, or a foreign item's vector.
+
+        Of the first :data:`CANDIDATES` main-language members, those with a headline
+        are preferred as exemplars: a headline says what the story is, a post often not.
+        """
         sv = self.stories.setdefault(story_id, StoryVector())
         if vec is not None:
             sv.add(vec)
-        elif text and len(sv.exemplars) + sv.encoded < EXEMPLARS:
-            sv.exemplars.append(text)
+        elif text and sv.encoded < EXEMPLARS and len(sv.exemplars) < CANDIDATES:
+            sv.exemplars.append((0 if headline else 1, text))
 
     def merge(self, small_id: str, big_id: str) -> None:
         small = self.stories.pop(small_id, None)
@@ -99,7 +104,7 @@ class LanguageBridge:
         if small.total is not None:
             big.total = small.total.copy() if big.total is None else big.total + small.total
             big.count += small.count
-        room = EXEMPLARS - big.encoded - len(big.exemplars)
+        room = CANDIDATES - len(big.exemplars) if big.encoded < EXEMPLARS else 0
         big.exemplars.extend(small.exemplars[: max(0, room)])
 
     def forget(self, story_ids: Iterable[str]) -> None:
@@ -123,7 +128,12 @@ class LanguageBridge:
 
     def _complete(self, story_ids: list[str]) -> None:
         """Encode pending exemplars of these stories in one batch."""
-        todo = [(sid, t) for sid in story_ids for t in self.stories.get(sid, StoryVector()).exemplars]
+        todo = []
+        for sid in story_ids:
+            sv = self.stories.get(sid)
+            if sv is not None and sv.exemplars:
+                ranked = sorted(range(len(sv.exemplars)), key=lambda k: (sv.exemplars[k][0], k))
+                todo += [(sid, sv.exemplars[k][1]) for k in ranked[: max(0, EXEMPLARS - sv.encoded)]]
         if not todo:
             return
         vecs = self.encode([t for _, t in todo])

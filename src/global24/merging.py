@@ -37,6 +37,7 @@ CONSOLIDATE_RATIO = 1.0  # average-link similarity needed to consolidate, in uni
 KEY_ENTITIES = 20  # names that characterise a story
 CONSOLIDATE_ENTITIES = 0.1  # weighted share of key names two stories must share to be consolidated
 CONSOLIDATE_HIGH = 0.12  # average-link two single items need to be consolidated
+CLOSENESS_POWER = 1.0  # how much time apart counts against consolidation (0: not at all)
 
 
 class StoryMerging:
@@ -100,11 +101,17 @@ class StoryMerging:
         if self._entity_overlap(names, o) < CONSOLIDATE_ENTITIES:
             return 0.0
         avg = dot(s.vec, o.vec) / ((s.wsum or 1.0) * (o.wsum or 1.0))
-        avg *= min(self._closeness(o, t), self._closeness(s, t))
+        avg *= self._pair_closeness(s, o) ** CLOSENESS_POWER
         # two single items need what a join needs; the bar falls to the floor as evidence grows
         high = max(CONSOLIDATE_HIGH, floor)
-        need = floor + (high - floor) / math.sqrt(max(1, s.mass) * max(1, o.mass))
+        m, n = max(1, s.mass), max(1, o.mass)
+        need = floor + (high - floor) / math.sqrt(2.0 * m * n / (m + n))  # evidence: the harmonic mean
         return avg / need
+
+    def _pair_closeness(self, s: StoryState, o: StoryState) -> float:
+        """1 when two stories' times overlap, falling to 0.5 as the gap between them reaches the window."""
+        gap = max(0.0, max(s.first_seen, o.first_seen) - min(s.last_seen, o.last_seen))
+        return 1.0 - 0.5 * min(1.0, gap / float(self.settings.cluster_window_hours))
 
     def _foreign_only(self, s: StoryState) -> bool:
         """A story none of whose items is in the main language (or of unknown language)."""

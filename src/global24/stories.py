@@ -136,7 +136,8 @@ class StoryIndex:
             if emb is not None and not s.langs.keys() - {lang}:  # a foreign-only story's own vector
                 self.bridge.note_member(s.id, "", emb)
             elif not self._foreign(lang):
-                self.bridge.note_member(s.id, crosslingual.short_text(item.title, item.text or ""), None)
+                text = crosslingual.short_text(item.title, item.text or "")
+                self.bridge.note_member(s.id, text, None, headline=bool(item.title))
         if len(s.core) == 0 or s.mass <= RING:
             for term, w in vec.items():
                 s.core[term] = s.core.get(term, 0.0) + w
