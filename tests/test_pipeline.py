@@ -120,3 +120,40 @@ def test_sigkill_mid_ingest_loses_and_duplicates_nothing(tmp_path, demo_server):
     ids, roots = _snapshot(db)
     assert ids == ref_ids  # nothing lost, nothing extra
     assert max(roots.values()) == 1  # no content stored twice as an original
+
+
+def _story_of(desk: Desk, corpus, slug: str) -> str:
+    """The stored story holding most of a corpus story's titled items."""
+    titles = {it.title for it in corpus.items if it.story == slug and it.title}
+    counts = Counter(it.story_id for it in desk.store.iter_all_items() if it.title in titles)
+    return counts.most_common(1)[0][0]
+
+
+def test_demo_desk_writes_the_tokyo_and_rio_articles(tmp_path, demo_server):
+    import asyncio
+
+    env = _env(tmp_path / "w.db", demo_server)
+    del env["GLOBAL24_WRITE_MIN_HEAT"]
+    desk = Desk(load_settings(env=env))
+    register_demo_sources(desk.store, demo_server.base_url)
+    report = asyncio.run(desk.run_round())
+    assert not [e for e in report.errors if e[0].startswith("stage")], report.errors
+
+    tokyo = desk.store.get_article(_story_of(desk, demo_server.corpus, "trump-tokyo-visit"))
+    assert tokyo is not None, "the Tokyo visit has no article"
+    assert tokyo.headline and tokyo.dek and tokyo.heat.get("score") is not None
+    assert tokyo.attribution.startswith("Independent analysis based on open media from")
+    captioned = [im for im in tokyo.images if im.get("caption") and im.get("credit")]
+    assert len(captioned) >= 2
+    headed = [s for s in tokyo.sections if s.heading]
+    assert len(headed) >= 6 and tokyo.word_count() >= 700 and tokyo.timeline
+    sentences = tokyo.sentences()
+    assert sentences and all(s.citations for s in sentences)
+    g = tokyo.grounding
+    assert g["verified"] == g["sentences"] == len(sentences)
+
+    rio = desk.store.get_article(_story_of(desk, demo_server.corpus, "rio-police-raid"))
+    assert rio is not None and rio.disagreements
+    differ = [s for s in rio.sections if s.kind == "differ"]
+    text = " ".join(x.text for s in differ for p in s.paragraphs for x in p)
+    assert "121" in text and "132" in text

@@ -241,7 +241,11 @@ class Desk:
         candidates = [
             st
             for st in self.store.list_stories(order="heat", limit=200)
-            if st.id in forced or (st.heat >= s.write_min_heat and st.item_count >= s.write_min_items)
+            if st.id in forced
+            or (
+                st.item_count >= s.write_min_items
+                and (st.heat >= s.write_min_heat or st.source_count >= s.write_min_sources)
+            )
         ]
         for story in candidates:
             items = self.store.items_for_story(story.id)
@@ -292,7 +296,9 @@ class Desk:
             self._stage_failed(report, "cluster", exc)
         samples: list[HeatSample] = []
         try:
-            samples = self.score() if report.assigned or report.items_updated or self._baseline is None else []
+            samples = (
+                self.score() if report.assigned or report.items_updated or self._baseline is None else []
+            )
         except Exception as exc:
             self._stage_failed(report, "heat", exc)
         report.heat_samples = len(samples)
@@ -346,7 +352,10 @@ def import_items(desk: Desk, path: Path, default_name: str) -> tuple[IngestRepor
             named.setdefault(file_src.id, file_src)
         elif it.source_id not in named:
             named[it.source_id] = Source(
-                id=it.source_id, kind="jsonl", url=f"{file_src.url}#{it.source_name}", name=it.source_name or ""
+                id=it.source_id,
+                kind="jsonl",
+                url=f"{file_src.url}#{it.source_name}",
+                name=it.source_name or "",
             )
     for src in named.values():
         if desk.store.get_source(src.id) is None:

@@ -101,6 +101,12 @@ TABLE: tuple[Setting, ...] = (
     Setting("writer", str, "extractive", "Article writer: extractive (offline) or llm."),
     Setting("write_min_heat", float, 40.0, "Stories at or above this heat get an article."),
     Setting("write_min_items", int, 3, "Stories need at least this many items for an article."),
+    Setting(
+        "write_min_sources",
+        int,
+        6,
+        "Stories with at least this many independent sources get an article even when no longer hot.",
+    ),
     Setting("write_debounce_minutes", float, 10.0, "Minimum minutes between two revisions of one article."),
     Setting("write_min_new_items", int, 2, "New items needed before an article is rewritten."),
     Setting("write_max_items", int, 80, "Most items of one story the writer reads (the rest are left out)."),

@@ -182,8 +182,16 @@ def should_rewrite(
     """Whether a story's article is due for a new revision (debounced), and why."""
     if len(items) < settings.write_min_items:
         return False, f"{len(items)} items, fewer than write_min_items={settings.write_min_items}"
-    if story is not None and story.heat < settings.write_min_heat and previous is None:
-        return False, f"heat {story.heat:.0f} below write_min_heat={settings.write_min_heat:.0f}"
+    if (
+        story is not None
+        and previous is None
+        and story.heat < settings.write_min_heat
+        and story.source_count < settings.write_min_sources
+    ):
+        return False, (
+            f"heat {story.heat:.0f} below write_min_heat={settings.write_min_heat:.0f} and "
+            f"{story.source_count} sources below write_min_sources={settings.write_min_sources}"
+        )
     if previous is None:
         return True, "no article yet"
     new = [it for it in items if it.id not in set(previous.item_ids)]
