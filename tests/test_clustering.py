@@ -274,31 +274,101 @@ def _cluster_demo(settings):
     return items, gold, final, by_story, c
 
 
+def _bcubed(final: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:
+    pred_size, gold_size = Counter(final.values()), Counter(gold.values())
+    pair = Counter((final[k], gold[k]) for k in final)
+    p = sum(pair[(final[k], gold[k])] / pred_size[final[k]] for k in final) / len(final)
+    r = sum(pair[(final[k], gold[k])] / gold_size[gold[k]] for k in final) / len(final)
+    return p, r
+
+
 @pytest.mark.slow
 def test_demo_corpus_stories(settings) -> None:
-    """What the desk achieves on the demo corpus today (see the xfail below for the full target)."""
+    """What the desk achieves on the demo corpus today (bench/cluster_demo.py measures it in full)."""
     items, gold, final, by_story, c = _cluster_demo(settings)
-    n = len(items)
-    purity = sum(cnt.most_common(1)[0][1] for cnt in by_story.values()) / n
-    assert purity >= 0.9, f"unrelated stories joined: purity {purity:.3f}"
+    p, r = _bcubed(final, gold)
+    assert p >= 0.9, f"unrelated stories joined: B-cubed precision {p:.3f}"
+    assert 2 * p * r / (p + r) >= 0.78, f"B-cubed F1 {2 * p * r / (p + r):.3f} (P {p:.3f}, R {r:.3f})"
     tokyo = [it for it in items if gold[it.id] == "trump-tokyo-visit"]
     main_story, size = Counter(final[it.id] for it in tokyo).most_common(1)[0]
-    assert size >= 0.6 * len(tokyo)
-    assert by_story[main_story].most_common(1)[0][0] == "trump-tokyo-visit"
-    assert len(by_story[main_story]) == 1  # nothing from another story in the Tokyo story
-    ja = [it for it in tokyo if it.lang == "ja"]
-    # Japanese items never land in a story about something else
-    assert ja and all(by_story[final[it.id]].most_common(1)[0][0] == "trump-tokyo-visit" for it in ja)
-    assert c.stats["embedding"] > 0
-    rows = stories_table(c.stories(changed_only=False))
-    assert any(r["items"] == size for r in rows)
+    assert size >= 0.7 * len(tokyo)
+    assert by_story[main_story]["trump-tokyo-visit"] >= 0.9 * sum(by_story[main_story].values())
+    # the visit's story is told in four languages
+    assert {it.lang for it in tokyo if final[it.id] == main_story} >= {"en", "ja", "es", "fr"}
+    # the other two stops of the trip are stories of their own
+    for other in ("trump-xi-busan", "apec-gyeongju"):
+        theirs = Counter(final[it.id] for it in items if gold[it.id] == other).most_common(1)[0][0]
+        assert theirs != main_story
+    # Japanese items (25) all but never land in a story about something else
+    ja = [it for it in items if it.lang == "ja"]
+    strays = [it.id for it in ja if by_story[final[it.id]].most_common(1)[0][0] != gold[it.id]]
+    assert len(strays) <= 1, strays
+    assert c.stats["embedding"] > 0 and c.bridge.encoded < 3 * len(items)
+    rows = {r["id"]: r for r in stories_table(c.stories(changed_only=False))}
+    assert rows[main_story]["items"] == sum(by_story[main_story].values())
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(
-    reason="target not reached yet: part of the Tokyo visit stays in smaller stories", strict=False
+    reason="target not reached yet: a few Tokyo items (Japanese posts, trip round-ups) stay apart",
+    strict=False,
 )
 def test_demo_tokyo_visit_is_one_story(settings) -> None:
     items, gold, final, by_story, _ = _cluster_demo(settings)
     tokyo_stories = Counter(final[it.id] for it in items if gold[it.id] == "trump-tokyo-visit")
     assert len(tokyo_stories) == 1, f"Tokyo visit split: {tokyo_stories}"
+
+
+def test_backlog_fetched_at_once_stays_joinable(tfidf_only) -> None:
+    """A first fetch delivers days of backlog newest first: expiry follows arrival, not item dates."""
+    c = StoryClusterer(tfidf_only)
+    texts = [
+        "Dockers strike at the Port of Rotterdam enters day {n}, container ships queue offshore",
+        "Rotterdam port strike day {n}: dockers hold out, ships queue at anchor offshore",
+    ]
+    hours = [150, 120, 96, 72, 48, 24, 0]  # six days, more than cluster_window_hours apart
+    got = {c.assign(post(i, texts[i % 2].format(n=7 - i), f"s{i}", h)).story_id for i, h in enumerate(hours)}
+    assert len({c.resolve(s) for s in got}) == 1
+
+
+def test_fragments_sharing_names_are_consolidated(tfidf_only) -> None:
+    # a join threshold no item reaches: every item starts a story, only consolidation can unite them
+    c = StoryClusterer(tfidf_only.replace(cluster_threshold=0.95))
+    texts = [
+        "Storm Ciaran batters Brittany: Brest airport shut as gusts pass 200 km/h",
+        "In Brittany, Storm Ciaran cuts power to 1.2 million homes; Brest airport shut",
+        "Storm Ciaran: gusts of 200 km/h in Brest, power cut across Brittany",
+        "Chess: Magnus Carlsen wins the rapid title in Samarkand after a tiebreak",
+    ]
+    ids = [c.assign(post(i, t, f"s{i}", i * 0.5)).story_id for i, t in enumerate(texts)]
+    assert c.stats["consolidated"] >= 1
+    storm = {c.resolve(s) for s in ids[:3]}
+    assert len(storm) == 1 and c.resolve(ids[3]) not in storm
+    records = {s.id: s for s in c.stories(changed_only=False)}
+    assert sum(1 for r in records.values() if r.merged_into in storm) == 2  # history kept
+
+
+def test_text_without_case_is_never_consolidated(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only)
+    for i in range(64):
+        c.assign(
+            Item(id=f"g{i}", source_id="g", text=f"storm ciaran brest brittany power gusts winds {i % 5}")
+        )
+    assert c.stats["consolidated"] == 0
+
+
+def test_names_match_by_their_words_and_cjk_rarity_is_among_cjk_documents() -> None:
+    from global24.features import extract
+    from global24.vectors import OnlineIdf
+
+    a = extract("Prime Minister Sanae Takaichi hosts Trump", "")
+    b = extract(None, "Talks with Takaichi ran long, aides said.")
+    assert "takaichi" in set(a.names) & set(b.names)
+    idf = OnlineIdf()
+    for n in range(98):
+        idf.observe({f"word{n}", "news"})
+    idf.observe(extract(None, "首相が会談した").terms)
+    idf.observe(extract(None, "首相が辞任した").terms)
+    # "首相" is in both Japanese documents: common among them, however rare Japanese is here
+    assert idf.idf("首相") == pytest.approx(0.405, abs=0.01)
+    assert idf.idf("news") < idf.idf("word3")
