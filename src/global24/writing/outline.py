@@ -17,13 +17,14 @@ from datetime import datetime, timedelta
 from global24 import text as tx
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
-from global24.writing.lead import lead_units
+from global24.writing.headings import _TITLE_WORDS, heading_for, verbish_words
 from global24.writing.timeline import Entry, build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
     "security": {"military", "defense", "defence", "troops", "missile", "army", "navy", "weapon", "nuclear",
                  "attack", "raid", "forces", "war", "soldier", "police", "security", "gang", "armed", "gunfire",
-                 "operation", "shot", "killed", "deterrence", "coast", "guard", "drone", "border"},
+                 "operation", "shot", "killed", "deterrence", "coast", "guard", "drone", "border", "sailor", "sailors",
+                 "carrier", "naval", "fleet", "warship", "base", "aircraft", "marine", "marines"},
     "economy": {"trade", "tariff", "investment", "invest", "billion", "million", "economy", "economic", "market",
                 "deal", "mineral", "rare", "earth", "shipbuild", "job", "industry", "compani", "company", "stock",
                 "yen", "dollar", "budget", "tax", "price", "export", "import", "supply", "chain", "bank", "growth",
@@ -36,7 +37,7 @@ THEMES: dict[str, set[str]] = {
                  "court", "judge", "law", "ruling"},
     "society": {"resident", "famili", "family", "community", "protest", "crowd", "public", "citizen", "victim",
                 "hospital", "school", "human", "right", "neighbourhood", "neighborhood", "favela", "mother",
-                "children", "rights", "people"},
+                "children", "rights", "people", "abducted", "abductee", "abductees", "relatives", "kidnapped"},
     "technology": {"technology", "ai", "chip", "semiconductor", "data", "software", "digital", "satellite",
                    "robot", "cyber", "launch", "rocket"},
     "climate": {"climate", "emission", "carbon", "storm", "hurricane", "flood", "rain", "rainfall", "wind",
@@ -89,119 +90,6 @@ class Outline:
     disagreements: list[Disagreement]
 
 
-def _title(phrase: str) -> str:
-    small = {"of", "and", "the", "in", "on", "for", "to", "a", "an", "at", "by", "with"}
-    out = []
-    for i, w in enumerate(phrase.split()):
-        if w.isupper() or any(c.isupper() for c in w[1:]):
-            out.append(w)
-        elif i and w.lower() in small:
-            out.append(w.lower())
-        else:
-            out.append(w[:1].upper() + w[1:])
-    return " ".join(out)
-
-
-_VERBISH = {
-    "said", "says", "told", "met", "added", "received", "resolve", "spoke", "delivered", "signed", "called",
-    "made", "took", "gave", "left", "came", "asked", "wants", "want", "make", "take", "give", "meet", "speak",
-    "announced", "according", "including", "held", "say", "tell", "put", "set", "went", "go", "turns",
-    "ran", "brought", "face", "faces", "began", "begun", "became", "become", "gone", "got", "kept", "led",
-    "lost", "meant", "paid", "sent", "shot", "sought", "spent", "stood", "struck", "thought", "won", "wrote",
-    "seen", "saw", "known", "knew", "grown", "drawn", "fell", "fallen", "rose", "risen", "hit", "cut", "let",
-    "found", "given", "felt", "heard", "built", "bought", "caught", "fought", "remains", "remain", "looks",
-    "seems", "appears", "ends", "begins", "continues", "plans", "hopes", "expects", "needs", "includes",
-    "comes", "goes", "runs", "leaves", "takes", "makes", "gives", "gets", "is", "was", "are", "were",
-    "stands", "holds", "counts", "puts", "sets", "rises", "falls", "keeps", "seeks", "calls", "tells", "asks",
-    "leads", "opens", "closes", "moves", "lasts", "follows", "marks", "adds", "brings", "sees", "shows",
-    "means", "ranks", "helps", "tries", "works", "wins", "billion", "million", "thousand",
-    "trillion", "percent", "per", "cent",
-}  # fmt: skip
-_TITLE_WORDS = re.compile(
-    r"^(?:(?:President|Prime Minister|Minister|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Emperor|King|Queen)\s+)+"
-)
-
-
-_VERB_CUE = re.compile(
-    r"\b(?:to|will|would|could|can|must|should|may|might|did|does|do|he|she|they|we|it|i)\s+([a-z]+)\b"
-)
-_NOUN_CUE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|our|of)\s+([a-z]+)\b")
-
-
-def verbish_words(texts: list[str]) -> set[str]:
-    """Lower-case words the story itself uses more as verbs than as nouns."""
-    verb: Counter[str] = Counter()
-    noun: Counter[str] = Counter()
-    for t in texts:
-        verb.update(_VERB_CUE.findall(t))
-        noun.update(_NOUN_CUE.findall(t))
-    return {w for w, n in verb.items() if n > noun[w]} | _VERBISH
-
-
-def _good_phrase(p: str, names: set[str], verbs: set[str] = frozenset()) -> bool:
-    toks = p.split()
-    if not toks or toks[0].lower() in tx.STOPWORDS or toks[-1].lower() in tx.STOPWORDS:
-        return False
-    low = [t.lower() for t in toks]
-    if any(t in tx.STOPWORDS and t not in ("of", "and") for t in low[1:-1]):
-        return False
-    if any(t in _VERBISH or t in verbs or t in tx.MONTHS or t in tx.WEEKDAYS for t in low):
-        return False
-    if any(t.endswith(("ed", "ly")) and not t[:1].isupper() or t.endswith(("'", "’")) for t in toks):
-        return False
-    if len(toks) > 1 and low[-1].endswith("ing"):
-        return False  # "iPhone sales rising": a clause, not a topic
-    # "Japan ends", "Trump says": a name followed by a lower-case -s word is a clause
-    if any(
-        a[:1].isupper() and b[:1].islower() and b.endswith("s") and not b.endswith("ss")
-        for a, b in zip(toks, toks[1:], strict=False)
-    ):
-        return False
-    caps = " ".join(t for t in toks if t[:1].isupper())
-    # a capitalised part must be a whole name, not a fragment ("Minister Sanae")
-    return not caps or caps in names
-
-
-def heading_for(texts: list[str], used: set[str], fallback: str, verbs: set[str] = frozenset()) -> str:
-    """A heading made of the section's own key phrases (not a fixed label).
-
-    Phrases naming a topic (with a lower-case word: "critical minerals") come
-    before bare names, and words already in the headline or earlier headings
-    count against a phrase.
-    """
-    text = " ".join(texts)
-    names = set()
-    for e in tx.entities(text):
-        names.add(e.text)
-        names.add(_TITLE_WORDS.sub("", e.text))
-    phrases = [p for p in tx.keyphrases(text, top=25) if _good_phrase(p, names, verbs)]
-    stale = {t.lower() for h in used for t in h.split()}
-
-    def rank(k_p: tuple[int, str]) -> tuple:
-        k, p = k_p
-        toks = [t.lower() for t in p.split()]
-        fresh = sum(t not in stale for t in toks) / len(toks)
-        topical = any(t[:1].islower() for t in p.split())
-        return (fresh < 0.5, not topical, len(toks) < 2, k)
-
-    ranked = [p for _, p in sorted(enumerate(phrases), key=rank)]
-    if not ranked:
-        return fallback
-    first = ranked[0]
-    second = next(
-        (
-            p
-            for p in ranked[1:4]
-            if not {t.lower() for t in p.split()} & {t.lower() for t in first.split()}
-            and len(p.split()) >= 2
-            and len(p.split()) + len(first.split()) <= 5
-            and sum(t.lower() not in stale for t in p.split()) >= 1
-        ),
-        None,
-    )
-    return _title(f"{first} and {second}" if second else first)
-
-
 _ORG_WORDS = {
     "center",
     "centre",
@@ -241,12 +129,23 @@ def short_name(speaker: str) -> str:
     return toks[-1]
 
 
-def _reading_order(ev: Evidence, ids: list[int]) -> list[int]:
-    def key(i: int):
-        u = ev.units[i]
-        return (u.published.timestamp() if u.published else 0.0, u.item_id, u.position)
+def _event_time(u: Unit) -> float:
+    """When what the unit reports happened: the day it names, else when it was published."""
+    pub = u.published.timestamp() if u.published else 0.0
+    day = unit_day(u)
+    if day is None or u.published is None or day == u.published.date():
+        return pub
+    return datetime(day.year, day.month, day.day, 12, tzinfo=u.published.tzinfo).timestamp()
 
-    return sorted(ids, key=key)
+
+def _reading_order(ev: Evidence, ids: list[int]) -> list[int]:
+    """Chronological by event time across items; one item's sentences together, in source order."""
+    first: dict[str, tuple[float, float]] = {}
+    for i in ids:
+        u = ev.units[i]
+        k = (_event_time(u), u.published.timestamp() if u.published else 0.0)
+        first[u.item_id] = min(first.get(u.item_id, k), k)
+    return sorted(ids, key=lambda i: (first[ev.units[i].item_id], ev.units[i].item_id, ev.units[i].position))
 
 
 def _paragraphs(ev: Evidence, planned: list[Planned], size: int = 3) -> list[list[Planned]]:
@@ -262,10 +161,23 @@ def _paragraphs(ev: Evidence, planned: list[Planned], size: int = 3) -> list[lis
     return paras
 
 
+def _theme_terms(u: Unit, theme: str) -> set[str]:
+    return {t for t in u.tokens if t in _THEME_STEMS.get(theme, ())}
+
+
 def _theme_of(u: Unit) -> str | None:
-    counts = {k: sum(t in stems for t in u.tokens) for k, stems in _THEME_STEMS.items()}
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] else None
+    """The theme whose key terms the sentence carries most; none on a tie or no term."""
+    counts = sorted(((len(_theme_terms(u, k)), k) for k in _THEME_STEMS), reverse=True)
+    (n1, best), (n2, _) = counts[0], counts[1]
+    return best if n1 and n1 > n2 else None
+
+
+def _coherent(ev: Evidence, ids: list[int], theme: str) -> tuple[list[int], list[int]]:
+    """(kept, left): a sentence stays in a theme when it shares a theme term with another
+    of the section's sentences or carries two of its own; the rest go to a general section."""
+    terms = {i: _theme_terms(ev.units[i], theme) for i in ids}
+    kept = [i for i in ids if len(terms[i]) >= 2 or any(terms[i] & terms[j] for j in ids if j != i)]
+    return kept, [i for i in ids if i not in kept]
 
 
 def _lower_first(ev: Evidence, text: str) -> str:
@@ -311,6 +223,42 @@ def _historical(u: Unit, year: int | None) -> bool:
     return any(y < year for y in years)
 
 
+def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, list[int]]:
+    """(dek, lead units): the most central short opening sentence, then one opening
+    sentence per other item, most central and least redundant first, within ``words``,
+    put in the order the events happened."""
+    # a news sentence names the story's actors (names in three or more items), or one and a day or figure
+    per_item: dict[str, set[str]] = defaultdict(set)
+    for u in ev.units:
+        if not u.background:
+            per_item[u.item_id].update(u.entities)
+    counts = Counter(e for names in per_item.values() for e in names)
+    key = {e for e, n in counts.items() if n >= min(3, len(per_item))}
+
+    def newsy(u: Unit) -> bool:
+        n = len(set(u.entities) & key)
+        return n >= 2 or (n == 1 and bool(u.dates or u.quantities))
+
+    ledes = [i for i in pool if ev.units[i].position <= 2 and not ev.units[i].duplicate]
+    ledes = [i for i in ledes if newsy(ev.units[i])] or ledes
+    if len(ledes) < 3:
+        ledes = list(pool)
+    short = [i for i in ledes if ev.units[i].words <= 40]
+    dek = max(short, key=lambda i: (ev.units[i].score, -i), default=None)
+    avoid = [dek] if dek is not None else []
+    chosen: list[int] = []
+    items = {ev.units[dek].item_id} if dek is not None else set()
+    total = 0
+    for i in mmr(ev, ledes, 12, lam=0.75, avoid=avoid, max_sim=0.45):
+        u = ev.units[i]
+        if u.item_id in items or total + u.words > words or len(chosen) >= 5:
+            continue
+        chosen.append(i)
+        items.add(u.item_id)
+        total += u.words
+    return dek, _reading_order(ev, chosen)
+
+
 def plan_outline(
     ev: Evidence, max_words: int = 1400, per_section: int = 6, headline: str = "", lead_words: int = 150
 ) -> Outline:
@@ -332,15 +280,14 @@ def plan_outline(
         used.extend(ids)
         words += sum(ev.units[i].words for i in ids)
 
-    # the lead covers what most sources report; its first short sentence becomes the dek
-    lead = lead_units(ev, lead_words, pool=articles)
-    dek = max((i for i in lead if ev.units[i].words <= 40), key=lambda i: ev.units[i].score, default=None)
+    # the dek is the story's best short news sentence; the lead section then tells
+    # what happened from the other items' opening sentences, in the order it happened
+    dek, lead = lead_plan(ev, articles, lead_words)
     if dek is not None:
         used.append(dek)
-        lead = [i for i in lead if i != dek]
     if lead:
         take(lead)
-        h = heading_for([ev.units[i].text for i in lead], headings, "What happened", verbs)
+        h = heading_for([ev.units[i].text for i in lead], headings, "What Happened", verbs)
         headings.add(h)
         sections.append(PlannedSection("lead", h, _paragraphs(ev, [Planned(i) for i in lead], 2)))
 
@@ -392,14 +339,26 @@ def plan_outline(
         th = _theme_of(ev.units[i])
         themes[th or "general"].append(i)
     theme_sections: list[tuple[float, PlannedSection]] = []
-    for th, ids in sorted(themes.items(), key=lambda kv: -sum(ev.units[i].score for i in kv[1])):
+    general = themes.pop("general", [])
+    order = sorted(themes.items(), key=lambda kv: -sum(ev.units[i].score for i in kv[1]))
+    for th, ids in [*order, ("general", general)]:
         if words >= max_words * 0.8:
             break
+        if th == "general":
+            ids = [i for i in general if i not in used]
         pick = mmr(ev, ids, per_section, avoid=used)
-        if len(pick) < 2:
+        if th != "general":
+            pick, left = _coherent(ev, pick, th)
+            general.extend(left)
+        if len(pick) < 2 or (
+            th != "general" and len(pick) < 3 and len({ev.units[i].item_id for i in pick}) < 2
+        ):
+            general.extend(i for i in ids if i not in pick)
+            general.extend(pick)  # too thin for a section of its own: the general section may take it
             continue
         take(pick)
-        h = heading_for([ev.units[i].text for i in pick], headings, th.capitalize(), verbs)
+        label = "Other Developments" if th == "general" else th.capitalize()
+        h = heading_for([ev.units[i].text for i in pick], headings, label, verbs)
         headings.add(h)
         sec = PlannedSection(
             f"theme:{th}", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, pick)])
