@@ -8,7 +8,7 @@ one does: they share few or no terms. Multilingual-e5 can, but costs about
   only a short text each (title and the start of the first sentence);
 - a story gets a vector from up to :data:`EXEMPLARS` short texts of its
   main-language items, computed once, when a foreign item first needs it, and
-  kept (foreign members' vectors are added to it as they join);
+  kept (foreign members' vectors are kept apart: see :class:`StoryVector`);
 - a foreign item is compared with at most :data:`POOL` live stories, the
   nearest in time and largest first.
 
@@ -52,24 +52,32 @@ def short_text(title: str | None, text: str) -> str:
     return first
 
 
+def _plus(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if b is None:
+        return a
+    return b.astype(np.float32).copy() if a is None else a + b
+
+
+def _unit(v: np.ndarray | None) -> np.ndarray | None:
+    n = float(np.linalg.norm(v)) if v is not None else 0.0
+    return v / n if n > 0 else None
+
+
 @dataclass
 class StoryVector:
-    """A story's sentence vector: the sum of its exemplars' and foreign members' vectors."""
+    """A story's sentence vectors, kept apart by language side.
 
-    total: np.ndarray | None = None
-    count: int = 0
+    ``main`` sums the encoded exemplars (main-language members); ``foreign``
+    sums the vectors of its foreign members. Comparisons are always across
+    languages: an encoder rates two texts in one language as closer than the
+    same pair across languages, so a story that had absorbed Japanese vectors
+    would draw every later Japanese item, whatever it is about.
+    """
+
+    main: np.ndarray | None = None
+    foreign: np.ndarray | None = None
     exemplars: list[tuple[int, str]] = field(default_factory=list)  # (rank, text) not yet encoded
-    encoded: int = 0  # exemplars already in ``total``
-
-    def add(self, vec: np.ndarray) -> None:
-        self.total = vec.astype(np.float32).copy() if self.total is None else self.total + vec
-        self.count += 1
-
-    def unit(self) -> np.ndarray | None:
-        if self.total is None:
-            return None
-        n = float(np.linalg.norm(self.total))
-        return self.total / n if n > 0 else None
+    encoded: int = 0  # exemplars already in ``main``
 
 
 class LanguageBridge:
@@ -92,7 +100,7 @@ class LanguageBridge:
         """
         sv = self.stories.setdefault(story_id, StoryVector())
         if vec is not None:
-            sv.add(vec)
+            sv.foreign = _plus(sv.foreign, vec)
         elif text and sv.encoded < EXEMPLARS and len(sv.exemplars) < CANDIDATES:
             sv.exemplars.append((0 if headline else 1, text))
 
@@ -101,9 +109,8 @@ class LanguageBridge:
         if small is None:
             return
         big = self.stories.setdefault(big_id, StoryVector())
-        if small.total is not None:
-            big.total = small.total.copy() if big.total is None else big.total + small.total
-            big.count += small.count
+        big.main, big.foreign = _plus(big.main, small.main), _plus(big.foreign, small.foreign)
+        big.encoded += small.encoded
         room = CANDIDATES - len(big.exemplars) if big.encoded < EXEMPLARS else 0
         big.exemplars.extend(small.exemplars[: max(0, room)])
 
@@ -111,9 +118,12 @@ class LanguageBridge:
         for sid in story_ids:
             self.stories.pop(sid, None)
 
-    def vector_of(self, story_id: str) -> np.ndarray | None:
+    def vector_of(self, story_id: str, side: str = "main") -> np.ndarray | None:
+        """The unit vector of a story's main-language exemplars (or of its foreign members)."""
         sv = self.stories.get(story_id)
-        return sv.unit() if sv is not None else None
+        if sv is None:
+            return None
+        return _unit(sv.main if side == "main" else sv.foreign)
 
     # encoding ---------------------------------------------------------------------------
     def available(self) -> bool:
@@ -141,7 +151,7 @@ class LanguageBridge:
             return
         for (sid, _), v in zip(todo, vecs, strict=True):
             sv = self.stories[sid]
-            sv.add(v)
+            sv.main = _plus(sv.main, v)
             sv.encoded += 1
         for sid in story_ids:
             if sid in self.stories:
@@ -165,7 +175,7 @@ class LanguageBridge:
         same_event: Callable[[str, str], bool],
     ) -> tuple[str | None, float]:
         """A story in ``pool`` that a foreign-only story tells in another language, or None."""
-        vec = self.vector_of(story_id)
+        vec = self.vector_of(story_id, "foreign")
         if vec is None:
             return None, 0.0
         return self._pick(vec, [p for p in pool if p != story_id], LINK_JOIN, same_event, None)

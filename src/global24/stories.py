@@ -133,7 +133,7 @@ class StoryIndex:
         if title and (item.title and score > s.title_score or s.title is None):
             s.title, s.title_score = title, score if item.title else -1.0
         if self.settings.cluster_multilingual:
-            if emb is not None and not s.langs.keys() - {lang}:  # a foreign-only story's own vector
+            if emb is not None:
                 self.bridge.note_member(s.id, "", emb)
             elif not self._foreign(lang):
                 text = crosslingual.short_text(item.title, item.text or "")
