@@ -38,6 +38,21 @@ def test_tokyo_article_has_the_seed_pages_shape(tokyo_article):
     assert a.writer == "extractive"
 
 
+def test_tokyo_reads_like_an_article(tokyo_article, tokyo_items):
+    a = tokyo_article
+    # the headline is a source title from the visit's later half, not its opening day
+    titled = [it for it in tokyo_items if it.title and a.headline in it.title]
+    first_day = min(it.published_at for it in tokyo_items if it.kind == "article").date()
+    assert titled and max(it.published_at for it in titled).date() > first_day + timedelta(days=1)
+    assert a.sections[0].kind == "lead"
+    dangling = re.compile(r"^(?:He|She|It|This|They|Afterwards|The second|The speech came|Among those)\b")
+    for sec in a.sections:
+        for para in sec.paragraphs:
+            assert not dangling.match(para[0].text), (sec.heading, para[0].text)
+    for sec in a.sections:
+        assert sec.heading.split()[0].lower() not in {"sister", "brother", "warm", "mr.", "ms."}, sec.heading
+
+
 def test_tokyo_every_sentence_cited_and_verified(tokyo_article, tokyo_items):
     a = tokyo_article
     items = {it.id: it for it in tokyo_items}

@@ -30,7 +30,8 @@ def clean_title(title: str) -> str:
 
 
 def choose_headline(ev: Evidence) -> tuple[str, str | None]:
-    """(headline, item id) from the English titles, the most central one winning."""
+    """(headline, item id) from the English titles, the most central one winning; for a
+    story that ran over days, among the titles of its later half."""
     cands = [
         it for it in ev.items.values()
         if it.title and not it.duplicate_of and item_lang(it) == "en" and it.kind != "post"
@@ -48,6 +49,16 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
     main_tokens = Counter(t for u in ev.units if not u.background for t in set(u.tokens))
     times = [it.published_at.timestamp() for it in cands if it.published_at]
     t0, t1 = (min(times), max(times)) if times else (0.0, 0.0)
+    # a story that ran over days is titled from its later half, written once more of it
+    # had happened (the summit's signing, not only the welcome that opened it)
+    later = [it for it in cands if it.published_at and it.published_at.timestamp() >= (t0 + t1) / 2]
+    # the principals: names (by last word) in at least two in five of the story's items
+    per_item: dict[str, set[str]] = {}
+    for u in ev.units:
+        if not u.background:
+            per_item.setdefault(u.item_id, set()).update(e.split()[-1].lower() for e in u.entities)
+    seen = Counter(n for names in per_item.values() for n in names)
+    principals = {n for n, c in seen.items() if c >= max(2, 0.4 * len(per_item))}
 
     def score(it: Item) -> float:
         toks = tx.content_tokens(it.title or "")
@@ -60,9 +71,15 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
         recency = 1.0
         if it.published_at and t1 > t0:
             recency = 0.7 + 0.3 * (it.published_at.timestamp() - t0) / (t1 - t0)
-        return coverage * fit * recency + 0.05 * central[it.id]
+        named = len({w.lower().strip("'’:,;") for w in re.split(r"[\s–—-]+", it.title)} & principals)
+        return coverage * fit * recency * (1 + 0.1 * min(named, 3)) + 0.05 * central[it.id]
 
     best = max(cands, key=lambda it: (score(it), it.id))
+    if t1 - t0 >= 86400 and later:
+        # unless it is clearly off the story's centre, a later title says where the story stands
+        late = max(later, key=lambda it: (score(it), it.id))
+        if score(late) >= 0.9 * score(best):
+            best = late
     return clean_title(best.title or ""), best.id
 
 
