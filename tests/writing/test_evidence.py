@@ -82,3 +82,16 @@ def test_a_long_story_keeps_its_newest_items(tokyo_items):
     ev = build_evidence(tokyo_items, max_items=5)
     newest = sorted(tokyo_items, key=lambda it: it.when)[-5:]
     assert set(ev.items) == {it.id for it in newest}
+
+
+def test_openings_that_lean_on_an_earlier_sentence_are_dangling():
+    from global24.writing.evidence import _is_dangling
+
+    assert _is_dangling("Afterwards the president described the Emperor to reporters as a great man.")
+    assert _is_dangling("The speech came on the same day he and Ms. Takaichi signed agreements.")
+    assert _is_dangling("The signing at Akasaka Palace followed the first meeting between the two leaders.")
+    assert _is_dangling("Among those present was Takuya Yokota, who leads the association of families.")
+    assert _is_dangling("Asked whether he would raise the issue, he said it would be discussed.")
+    assert not _is_dangling("Leaving the palace, Mr. Trump pointed back toward the Emperor.")
+    assert not _is_dangling("Earlier this week the British government rejected calls for an inquiry.")
+    assert not _is_dangling("The Emperor greeted the president at the palace entrance.")

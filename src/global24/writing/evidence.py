@@ -51,7 +51,7 @@ _DANGLING = re.compile(
     r"Another|Others|The (?:other|latter|former|same|second|third|fourth|next|remaining)|"
     r"The (?:speech|signing|meeting|remarks|announcement|comments?|move|decision|visit|trip|call|event|"
     r"session|talks|statement|ceremony|incident|attack|operation|raid|deal|agreement|document|vote|"
-    r"episode|exchange|gesture)\s+(?:came|followed|was|were|had|has|lasted|ended|capped|marked|took|"
+    r"episode|exchange|gesture)(?:\s+(?:at|in|on|with|from)(?:\s+the)?(?:\s+[A-Z][\w'’\-]+)+)?\s+(?:came|followed|was|were|had|has|lasted|ended|capped|marked|took|"
     r"began|drew|left|also|itself|itself|is|are))\b"
 )
 _PRONOUN = {"he", "she", "they", "him", "her", "it", "its", "his", "their", "them"}
@@ -61,9 +61,11 @@ def _is_dangling(text: str) -> bool:
     """Opens with a pronoun or connective, or its subject is a pronoun ("On Tuesday he met …")."""
     if _DANGLING.match(text):
         return True
-    for w in re.findall(r"[\w'’]+", text)[:5]:
+    for k, w in enumerate(re.findall(r"[\w'’]+", text)[:6]):
         if w.lower() in _PRONOUN:
             return True
+        if k == 0 and (w.lower() in tx.STOPWORDS or w.lower().endswith(("ed", "ing"))):
+            continue  # "Asked whether he would …": an opening clause, not a name
         if (
             w[:1].isupper()
             and w.lower() not in tx.WEEKDAYS

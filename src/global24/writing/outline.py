@@ -236,7 +236,13 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
     key = {e for e, n in counts.items() if n >= min(3, len(per_item))}
 
     def newsy(u: Unit) -> bool:
+        """Names the actors, reports rather than quotes, and tells what happened (not what is to come)."""
         n = len(set(u.entities) & key)
+        if u.quote is not None or _FORWARD.search(u.text):
+            return False
+        day = unit_day(u)
+        if day is not None and u.published is not None and day > u.published.date():
+            return False
         return n >= 2 or (n == 1 and bool(u.dates or u.quantities))
 
     ledes = [i for i in pool if ev.units[i].position <= 2 and not ev.units[i].duplicate]
