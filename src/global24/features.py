@@ -11,6 +11,7 @@ share "$550 billion" or the same URL very likely tell the same story.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -132,12 +133,19 @@ def entities(text: str) -> list[str]:
     return list(seen)
 
 
+def _fold(word: str) -> str:
+    """Without accents, so "Ciarán" and "Ciaran" are one name across languages and outlets."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def name_words(spans: list[str], limit: int = 40) -> list[str]:
     """The words of entity spans, so "Prime Minister Sanae Takaichi" and "Takaichi" share one."""
     seen: dict[str, None] = {}
     for span in spans:
         for w in span.split():
-            w = w.strip("’'-.")
+            w = _fold(w.strip("’'-."))
             if len(w) > 1 and w not in STOPWORDS and w not in _CALENDAR:
                 seen.setdefault(w, None)
     return list(seen)[:limit]

@@ -175,7 +175,9 @@ class StoryMerging:
             return sum(w for e, w in ents.items() if e in known)
 
         pool = self._bridge_pool(t)
-        if ents:  # names in Latin script that a story never mentions veto it (another country's election)
+        if (
+            len(ents) >= 3
+        ):  # several Latin-script names a story never mentions veto it (another country's vote)
             pool = [sid for sid in pool if not stories[sid].names or latin(sid) >= crosslingual.NAMES_VETO]
         sid, score = self.bridge.best_story(encoded[0], pool, lambda a, b: self._same_event(a, b, t), latin)
         return encoded[0], (stories[sid] if sid else None), score
