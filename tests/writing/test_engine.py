@@ -224,3 +224,25 @@ def test_background_items_from_the_archive_are_cited(tokyo_items, rio_items, wse
     # an unrelated archive is not dragged in
     b = write_article(story_of(rio_items, "rio-police-raid"), rio_items, wsettings, background=archive)
     assert not {c.item_id for s in b.sentences() for c in s.citations} & {it.id for it in archive}
+
+
+def test_dangling_sentences_only_follow_their_own_predecessor(tokyo_article, tokyo_items):
+    from global24.writing.evidence import build_evidence
+
+    ev = build_evidence(tokyo_items)
+    where = {(u.item_id, u.text): u.position for u in ev.units}
+    dangling = {(u.item_id, u.text) for u in ev.units if u.dangling}
+    followed = 0
+    for sec in tokyo_article.sections:
+        if sec.kind in ("timeline", "differ", "reactions", "statements"):
+            continue
+        for para in sec.paragraphs:
+            for k, s in enumerate(para):
+                key = (s.citations[0].item_id, s.text)
+                if key not in dangling:
+                    continue
+                assert k > 0, s.text
+                prev = (para[k - 1].citations[0].item_id, para[k - 1].text)
+                assert prev[0] == key[0] and where.get(prev) == where[key] - 1, s.text
+                followed += 1
+    assert followed >= 1

@@ -265,6 +265,39 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
     return dek, _reading_order(ev, chosen)
 
 
+def _follow_on(
+    ev: Evidence, sections: list[PlannedSection], used: set[int], latest: datetime | None, budget: int
+) -> None:
+    """Bring back a dangling sentence ("Among those present was …") right after the
+    sentence it follows in its own item, where that sentence is already written: one
+    per paragraph, never a follower's follower, within ``budget`` words."""
+    nxt = {(u.item_id, u.position): u for u in ev.units}
+    groups = {ev.units[i].group for i in used}
+    for sec in sections:
+        if sec.kind not in ("lead", "background") and not sec.kind.startswith("theme:"):
+            continue
+        for para in sec.paragraphs:
+            for k, planned in enumerate(para):
+                u = ev.units[planned.unit]
+                f = nxt.get((u.item_id, u.position + 1))
+                if (
+                    f is not None
+                    and f.words <= budget
+                    and f.dangling
+                    and f.id not in used
+                    and f.group not in groups
+                    and f.score > 0
+                    and informative(f)
+                    and not _stale(f, latest)
+                    and not (k + 1 < len(para) and para[k + 1].unit == f.id)
+                ):
+                    para.insert(k + 1, Planned(f.id))
+                    used.add(f.id)
+                    groups.add(f.group)
+                    budget -= f.words
+                    break
+
+
 def plan_outline(
     ev: Evidence, max_words: int = 1400, per_section: int = 6, headline: str = "", lead_words: int = 150
 ) -> Outline:
@@ -430,4 +463,5 @@ def plan_outline(
                 "watch", "What to watch", _paragraphs(ev, [Planned(i) for i in _reading_order(ev, watch)])
             )
         )
+    _follow_on(ev, sections, set(used) | ({dek} if dek is not None else set()), latest, max_words - words)
     return Outline(sections, dek, timeline, disagreements)
