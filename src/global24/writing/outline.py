@@ -9,6 +9,7 @@ repeats of what is already chosen are skipped (MMR).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -60,6 +61,12 @@ _REACTION = re.compile(
     r"\b(welcomed|criticis(?:ed|m)|criticiz(?:ed|m)|condemn(?:ed|ation)|praised|slammed|hailed|protested|"
     r"denounced|applauded|reacted|responded|outrage|outraged|celebrated|blasted|decried|reaction)\b",
     re.IGNORECASE,
+)
+
+
+_PAST = re.compile(
+    r"\b(?:[a-z]{3,}ed|said|was|were|met|left|cut|held|took|made|won|lost|fell|rose|struck|hit|began|came|"
+    r"gave|kept|sent|shot|spoke|told|went|killed)\b"
 )
 
 
@@ -135,7 +142,8 @@ def _event_time(u: Unit) -> float:
     day = unit_day(u)
     if day is None or u.published is None or day == u.published.date():
         return pub
-    return datetime(day.year, day.month, day.day, 12, tzinfo=u.published.tzinfo).timestamp()
+    # a report written after the day it names goes after that day's own reports
+    return datetime(day.year, day.month, day.day, 23, 59, tzinfo=u.published.tzinfo).timestamp()
 
 
 def _reading_order(ev: Evidence, ids: list[int]) -> list[int]:
@@ -238,8 +246,9 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
     def newsy(u: Unit) -> bool:
         """Names the actors, reports rather than quotes, and tells what happened (not what is to come)."""
         n = len(set(u.entities) & key)
-        if u.quote is not None or _FORWARD.search(u.text):
-            return False
+        ahead = _FORWARD.search(u.text)
+        if u.quote is not None or (ahead and not _PAST.search(u.text[: ahead.start()])):
+            return False  # a plan reported before anything happened ("will meet"), or a quotation
         day = unit_day(u)
         if day is not None and u.published is not None and day > u.published.date():
             return False
@@ -255,7 +264,24 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
     chosen: list[int] = []
     items = {ev.units[dek].item_id} if dek is not None else set()
     total = 0
-    for i in mmr(ev, ledes, 12, lam=0.75, avoid=avoid, max_sim=0.45):
+    # what most items report (concept coverage, as in the summary lead), not said by the dek
+    pool = [
+        i for i in ledes
+        if i != dek and not any(ev.similarity(i, a) >= 0.45 or ev.units[i].group == ev.units[a].group for a in avoid)
+    ]  # fmt: skip
+
+    # a fact many items report in their opening lines comes first: score x echo across items
+    def echo(i: int) -> float:
+        others = {ev.units[j].item_id for j in ledes if ev.units[j].item_id != ev.units[i].item_id}
+        near = {
+            ev.units[j].item_id for j in ledes if ev.units[j].item_id in others and ev.similarity(i, j) >= 0.3
+        }
+        return ev.units[i].score * (1 + math.log1p(len(near)))
+
+    ranked = sorted(pool, key=lambda i: (-echo(i), i))
+    for i in ranked:
+        if any(ev.similarity(i, c) >= 0.45 for c in chosen):
+            continue
         u = ev.units[i]
         if u.item_id in items or total + u.words > words or len(chosen) >= 5:
             continue
