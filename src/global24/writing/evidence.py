@@ -50,6 +50,7 @@ _DANGLING = re.compile(
     r"In addition|In turn|As a result(?=,)|By contrast|For (?:his|her|their|its) part|Among (?:those|them)|"
     r"Another|Others|The (?:other|latter|former|same|second|third|fourth|next|remaining)|"
     r"The (?:first|last|one|rest)(?=,|\s+(?:was|is|were|are|of these|of them)\b)|"
+    r"The (?:larger|bigger|broader|harder|deeper|wider|real) (?:questions?|issues?|problems?|tests?|work|picture)|"
     r"The (?:speech|signing|meeting|remarks|announcement|comments?|move|decision|visit|trip|call|event|"
     r"session|talks|statement|ceremony|incident|attack|operation|raid|deal|agreement|document|vote|"
     r"episode|exchange|gesture)(?:\s+(?:at|in|on|with|from)(?:\s+the)?(?:\s+[A-Z][\w'’\-]+)+)?\s+(?:came|followed|was|were|had|has|lasted|ended|capped|marked|took|"

@@ -5,6 +5,11 @@ speakers), background (archive items and history in the story's own items),
 thematic sections headed by their own key phrases, reactions, where sources
 differ, a dated timeline and what to watch. No unit is used twice, and near
 repeats of what is already chosen are skipped (MMR).
+
+The lead tells what happened: opening news sentences of different items, those
+other items echo first, no quotations or plans. Inside a section sentences run
+in event order, one item's in source order; a sentence that leans on the one
+before it ("Afterwards …") appears only right after that sentence.
 """
 
 from __future__ import annotations
