@@ -10,80 +10,21 @@ ARCHITECTURE.md: only ``id`` and ``text`` are required; other keys are kept in
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from dateutil import parser as dateparser
-
-from global24.models import Article, Engagement, Image, Item, article_from_json, article_to_json
+from global24.models import Article, Item, article_from_json, article_to_json
 from global24.settings import Settings
+from global24.sources.base import parse_datetime
+from global24.sources.jsonl import read_jsonl
 from global24.writing.engine import summarize, write_article
 from global24.writing.render import article_to_html, article_to_markdown
 from global24.writing.verify import verify_article
 
-_KNOWN = {
-    "id",
-    "url",
-    "source",
-    "kind",
-    "title",
-    "text",
-    "published",
-    "lang",
-    "author",
-    "engagement",
-    "images",
-}
-
-
-def _when(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        d = dateparser.isoparse(str(value)) if "T" in str(value) else dateparser.parse(str(value))
-    except (ValueError, OverflowError):
-        return None
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
-
-
-def item_from_record(d: dict[str, Any]) -> Item:
-    """One Item JSONL record as an Item (raises ValueError without id or text)."""
-    if not isinstance(d, dict) or not d.get("id") or not isinstance(d.get("text"), str):
-        raise ValueError("record needs a string 'id' and 'text'")
-    source = str(d.get("source") or "")
-    return Item(
-        id=str(d["id"]),
-        source_id=source or "jsonl",
-        kind=d.get("kind") if d.get("kind") in ("article", "post") else "article",
-        url=d.get("url"),
-        title=d.get("title"),
-        text=d["text"],
-        published_at=_when(d.get("published")),
-        lang=d.get("lang"),
-        author=d.get("author"),
-        engagement=Engagement.from_dict(
-            d.get("engagement") if isinstance(d.get("engagement"), dict) else None
-        ),
-        images=[Image.from_dict(i) for i in d.get("images") or [] if isinstance(i, dict) and i.get("url")],
-        duplicate_of=d.get("duplicate_of"),
-        source_name=d.get("source_name") or source or None,
-        extra={k: v for k, v in d.items() if k not in _KNOWN},
-    )
-
 
 def read_items_jsonl(path: str | Path) -> tuple[list[Item], list[str]]:
-    """Items of a JSONL file and one message per line that could not be read."""
-    items, errors = [], []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                items.append(item_from_record(json.loads(line)))
-            except (ValueError, TypeError) as exc:
-                errors.append(f"line {n}: {exc}")
-    return items, errors
+    """Items of a JSONL file (the shared Item JSONL reader) and one message per unreadable line."""
+    return read_jsonl(Path(path))
 
 
 def items_from_jsonl(path: str | Path) -> list[Item]:
@@ -129,7 +70,7 @@ def embedded_items(article_json: dict[str, Any]) -> list[Item]:
                     title=s.get("title"),
                     source_name=s.get("source"),
                     author=s.get("author"),
-                    published_at=_when(s.get("published")),
+                    published_at=parse_datetime(s.get("published")),
                     kind=s.get("kind") or "article",
                 )
             )
