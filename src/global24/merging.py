@@ -37,6 +37,7 @@ CONSOLIDATE_RATIO = 1.0  # average-link similarity needed to consolidate, in uni
 KEY_ENTITIES = 20  # names that characterise a story
 CONSOLIDATE_ENTITIES = 0.1  # weighted share of key names two stories must share to be consolidated
 CONSOLIDATE_HIGH = 0.12  # average-link two single items need to be consolidated
+NAMES_RELIEF = 0.3  # share of the bar that fully shared key names take off
 CLOSENESS_POWER = 1.0  # how much time apart counts against consolidation (0: not at all)
 
 
@@ -98,7 +99,8 @@ class StoryMerging:
         self, s: StoryState, o: StoryState, t: float, floor: float, names: dict[str, float]
     ) -> float:
         """Average-link similarity of two stories over what they need to be consolidated (0 if no shared names)."""
-        if self._entity_overlap(names, o) < CONSOLIDATE_ENTITIES:
+        shared = self._entity_overlap(names, o)
+        if shared < CONSOLIDATE_ENTITIES:
             return 0.0
         avg = dot(s.vec, o.vec) / ((s.wsum or 1.0) * (o.wsum or 1.0))
         avg *= self._pair_closeness(s, o) ** CLOSENESS_POWER
@@ -106,6 +108,7 @@ class StoryMerging:
         high = max(CONSOLIDATE_HIGH, floor)
         m, n = max(1, s.mass), max(1, o.mass)
         need = floor + (high - floor) / math.sqrt(2.0 * m * n / (m + n))  # evidence: the harmonic mean
+        need *= 1.0 - NAMES_RELIEF * shared  # the same names on both sides are evidence too
         return avg / need
 
     def _pair_closeness(self, s: StoryState, o: StoryState) -> float:
