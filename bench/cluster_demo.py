@@ -18,7 +18,8 @@ Systems, in the same run and on the same items:
   flatters it).
 
 Reported: B-cubed P/R/F1, NMI, stories, items per CPU-second and per wall
-second, sentence vectors computed, and where the Tokyo visit's items end.
+second, how many items and texts in all (items + story exemplars) went through
+the multilingual encoder, and where the Tokyo visit's items end.
 
     .venv/bin/python bench/cluster_demo.py [CORPUS_DIR] [--orders time,outlet] [--show SLUG ...]
 """
@@ -104,6 +105,7 @@ def run_global24(items: list[Item], multilingual: bool) -> tuple[dict[str, str],
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     final = {k: clusterer.resolve(v) for k, v in story_of.items()}
     stats = {
+        "e5_texts": int(getattr(getattr(clusterer, "bridge", None), "encoded", 0)),
         "cpu_s": round(cpu, 2),
         "wall_s": round(wall, 2),
         **{k: int(v) for k, v in clusterer.stats.items()},
@@ -193,13 +195,14 @@ def main() -> int:
     print(f"demo corpus: {len(items)} items, {results['gold_stories']} gold stories")
     print(
         f"{'order':7} {'system':15} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'NMI':>6} {'stories':>7} "
-        f"{'tokyo':>5} {'cpu_s':>6} {'wall_s':>6} {'it/cpu_s':>8} {'embedded':>8}"
+        f"{'tokyo':>5} {'cpu_s':>6} {'wall_s':>6} {'it/cpu_s':>8} {'e5 items':>8} {'e5 texts':>8}"
     )
     for order, name, s in rows:
         print(
             f"{order:7} {name:15} {s['bcubed_p']:6.3f} {s['bcubed_r']:6.3f} {s['bcubed_f1']:6.3f} "
             f"{s['nmi']:6.3f} {s['clusters']:7d} {s.get('tokyo_fragments', ''):>5} {s.get('cpu_s', ''):>6} "
-            f"{s.get('wall_s', ''):>6} {s.get('items_per_cpu_s', ''):>8} {s.get('embedded', ''):>8}"
+            f"{s.get('wall_s', ''):>6} {s.get('items_per_cpu_s', ''):>8} {s.get('embedded', ''):>8} "
+            f"{s.get('e5_texts', '') or '':>8}"
         )
     for order, entry in results["orders"].items():
         print(f"{order}: floor threshold tuned on the corpus = {entry['floor_tuned'].get('threshold')}")
