@@ -113,7 +113,8 @@ def test_short_text_is_title_and_first_sentence() -> None:
     assert len(short_text(None, long)) <= crosslingual.SHORT_CHARS
 
 
-def test_bridge_encodes_story_exemplars_once_and_prefers_headlines(embedder) -> None:
+def test_bridge_encodes_story_exemplars_once_and_prefers_headlines(embedder, monkeypatch) -> None:
+    monkeypatch.setattr(crosslingual, "EXEMPLARS", 2)
     bridge = LanguageBridge("concepts")
     bridge.note_member("a", "volcano eruption, iceland flights", None, headline=False)
     bridge.note_member("a", "wow, look at this", None, headline=False)

@@ -37,8 +37,8 @@ LINK_JOIN = 0.85  # e5 cosine (story vs story vector) to link a foreign-only sto
 MARGIN = 0.015  # ... when it beats the best story that is not the same event by this much
 LATIN_BONUS = 0.1  # × the share of the item's names (IDF-weighted) the story mentions, added to the cosine
 NAMES_VETO = 0.1  # a Latin-script item sharing less of its names (weighted) with a story cannot join it
-EXEMPLARS = 2  # main-language members whose short texts make a story's vector ...
-CANDIDATES = 4  # ... chosen among its first main-language members, headlines first
+EXEMPLARS = 3  # main-language members whose short texts make a story's vector ...
+CANDIDATES = 6  # ... chosen among its first main-language members, headlines first
 POOL = 48  # live stories compared with one foreign item
 SHORT_CHARS = 80  # the first sentence is cut here (encoder cost grows with length)
 
