@@ -145,7 +145,7 @@ def name_words(spans: list[str], limit: int = 40) -> list[str]:
     seen: dict[str, None] = {}
     for span in spans:
         for w in span.split():
-            w = _fold(w.strip("’'-."))
+            w = _fold(w.strip("’'-.").removesuffix("'s").removesuffix("’s"))
             if len(w) > 1 and w not in STOPWORDS and w not in _CALENDAR:
                 seen.setdefault(w, None)
     return list(seen)[:limit]
