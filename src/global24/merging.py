@@ -33,7 +33,7 @@ MERGE_EVERY = 4  # ... bigger ones after every 4th
 MERGE_GROWTH = 0.0  # ... raised by this × log(smaller mass): two big stories seldom converge
 SPLIT_THRESHOLD = 0.08  # recent items vs the story's core below this: the story has drifted
 CONSOLIDATE_EVERY = 4  # items between consolidation passes
-CONSOLIDATE_RATIO = 1.0  # average-link similarity needed to consolidate, in units of the background  # recent item → story entries kept for duplicate lookups
+CONSOLIDATE_RATIO = 1.0  # the bar for large stories, in units of the stream's background similarity
 KEY_ENTITIES = 20  # names that characterise a story
 CONSOLIDATE_ENTITIES = 0.1  # weighted share of key names two stories must share to be consolidated
 CONSOLIDATE_HIGH = 0.12  # average-link two single items need to be consolidated
@@ -118,7 +118,7 @@ class StoryMerging:
 
     def _foreign_only(self, s: StoryState) -> bool:
         """A story none of whose items is in the main language (or of unknown language)."""
-        return bool(s.langs) and not any(self._foreign(x) is False for x in s.langs)
+        return bool(s.langs) and all(self._foreign(x) for x in s.langs)
 
     def _key_entities(self, s: StoryState) -> dict[str, float]:
         """A story's most mentioned names, weighted by IDF and normalised to sum to one."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 RING = 16  # recent items remembered per story, for drift detection
 ENTITY_PROBE = 24  # entities of an item that are checked against a story
 CENTROID_TERMS = 400  # a centroid is pruned back to this many terms when it doubles
-MAX_ITEM_MAP = 250_000
+MAX_ITEM_MAP = 250_000  # recent item → story entries kept for duplicate lookups
 
 
 @dataclass
