@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from global24 import crosslingual, features
-from global24.merging import CONSOLIDATE_EVERY, StoryMerging
+from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
 from global24.settings import Settings
 from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang
@@ -131,6 +131,8 @@ class StoryClusterer(StoryIndex, StoryMerging):
             self._maybe_split(self.stories_by_id[result.story_id], t, result, item.id)
         self.touched_ids[self.resolve(result.story_id)] = None
         if self.count % CONSOLIDATE_EVERY == 0:
+            if self.count % REVIEW_EVERY == 0:  # now and then every live story, not just the touched ones
+                self.touched_ids.update((sid, None) for sid, x in self.stories_by_id.items() if x.indexed)
             self._consolidate(t, result)
         self.stats[via] += 1
         return result
