@@ -100,8 +100,7 @@ def run_global24(items: list[Item], multilingual: bool) -> tuple[dict[str, str],
         story_of[it.id] = a.story_id
         for iid, sid in a.split:
             story_of[iid] = sid
-    if hasattr(clusterer, "finish"):
-        clusterer.finish()
+    clusterer.review()  # as cluster_jsonl does at the end of a file
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     final = {k: clusterer.resolve(v) for k, v in story_of.items()}
     stats = {

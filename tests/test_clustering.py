@@ -372,3 +372,35 @@ def test_names_match_by_their_words_and_cjk_rarity_is_among_cjk_documents() -> N
     # "首相" is in both Japanese documents: common among them, however rare Japanese is here
     assert idf.idf("首相") == pytest.approx(0.405, abs=0.01)
     assert idf.idf("news") < idf.idf("word3")
+
+
+STORM = [
+    "Storm Ciaran batters Brittany: Brest airport shut as gusts pass 200 km/h",
+    "In Brittany, Storm Ciaran cuts power to 1.2 million homes; Brest airport shut",
+    "Storm Ciaran: gusts of 200 km/h in Brest, power cut across Brittany",
+]
+
+
+def test_review_consolidates_every_live_story_at_the_end_of_a_batch(tfidf_only, monkeypatch) -> None:
+    import global24.clustering as clustering_module
+
+    monkeypatch.setattr(clustering_module, "CONSOLIDATE_EVERY", 10**9)  # no pass while assigning
+    c = StoryClusterer(tfidf_only.replace(cluster_threshold=0.95))
+    ids = [c.assign(post(i, t, f"s{i}", i * 0.5)).story_id for i, t in enumerate(STORM)]
+    assert len({c.resolve(s) for s in ids}) == 3
+    merges = c.review()
+    assert len(merges) == 2 and len({c.resolve(s) for s in ids}) == 1
+    assert all(c.resolve(a) == c.resolve(b) for a, b in merges)
+
+
+def test_a_story_leaving_the_window_joins_the_live_story_it_belongs_to(tfidf_only, monkeypatch) -> None:
+    import global24.clustering as clustering_module
+
+    monkeypatch.setattr(clustering_module, "CONSOLIDATE_EVERY", 10**9)
+    c = StoryClusterer(tfidf_only.replace(cluster_threshold=0.95, cluster_window_hours=10.0))
+    first = c.assign(post(0, STORM[0], "s0", 0)).story_id
+    live = c.assign(post(1, STORM[1], "s1", 6)).story_id  # still open when the first leaves
+    assert first != live
+    later = c.assign(post(2, "Chess: Magnus Carlsen wins the rapid title in Samarkand", "s2", 11))
+    assert c.resolve(first) == c.resolve(live)  # merged before it left the window
+    assert later.merged and {c.resolve(x) for pair in later.merged for x in pair} == {c.resolve(live)}

@@ -81,6 +81,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
         self.stats: Counter[str] = Counter()
         self.noise = NOISE_PRIOR
         self.touched_ids: dict[str, None] = {}
+        self.pending_merges: list[tuple[str, str]] = []  # made outside assign, reported with the next
         self.bridge = crosslingual.LanguageBridge()
         self.lang_counts: dict[str, int] = {}
         self.main_lang = "en"
@@ -100,7 +101,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
         if item.duplicate_of:
             target = self._live(self.item_story.get(item.duplicate_of))
             if target is not None:
-                return self._add_duplicate(target, item, t)
+                return self._with_pending(self._add_duplicate(target, item, t))
         feats = features.extract(item.title, item.text or "")
         counts: dict[str, float] = dict(feats.terms)
         for prefix, values in (("e", feats.entities), ("n", feats.numbers), ("u", feats.links)):
@@ -125,7 +126,9 @@ class StoryClusterer(StoryIndex, StoryMerging):
             story, is_new, via = self._new_story(item), True, "new"
             score = 0.0 if best is None else score
         self._add(story, item, vec, feats, lang, t, score, emb)
-        result = Assignment(story_id=story.id, is_new=is_new, similarity=round(score, 4), via=via)
+        result = self._with_pending(
+            Assignment(story_id=story.id, is_new=is_new, similarity=round(score, 4), via=via)
+        )
         if not is_new:
             self._maybe_merge(story, t, result)
             self._maybe_split(self.stories_by_id[result.story_id], t, result, item.id)
@@ -149,6 +152,17 @@ class StoryClusterer(StoryIndex, StoryMerging):
         self.dirty.clear()
         self._forget(clock)
         return out
+
+    def review(self) -> list[tuple[str, str]]:
+        """Consolidate over every live story now (end of a batch); returns the merges (from, into).
+
+        ``assign`` does this every ``REVIEW_EVERY`` items; a batch that ends between
+        two reviews calls it so the last items' stories get the same chance.
+        """
+        result = Assignment(story_id="", is_new=False, similarity=0.0)
+        self.touched_ids.update((sid, None) for sid, x in self.stories_by_id.items() if x.indexed)
+        self._consolidate(self.clock or 0.0, result)
+        return result.merged
 
     def resolve(self, story_id: str) -> str:
         """Follow ``merged_into`` links to the story that now holds the items."""
@@ -206,7 +220,11 @@ class StoryClusterer(StoryIndex, StoryMerging):
         clock = self.clock or 0.0
         self.last_expiry = clock
         horizon = clock - float(self.settings.cluster_window_hours)
-        for s in list(self.stories_by_id.values()):
+        leaving = [s for s in self.stories_by_id.values() if s.indexed and s.touched < horizon]
+        for s in leaving:
+            if s.indexed and not s.merged_into:
+                self._last_look(s, clock)
+        for s in leaving:
             if s.indexed and s.touched < horizon:
                 self._unindex(s)
 

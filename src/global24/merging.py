@@ -75,6 +75,27 @@ class StoryMerging:
                 result.story_id = big.id
             self.stats["consolidated"] += 1
 
+    def _last_look(self, s: StoryState, t: float) -> None:
+        """Before a story leaves the window, merge it with a story it turns out to be part of.
+
+        Stories that run for days often start as fragments; one that goes quiet
+        would otherwise leave the window before its partner grew enough to match.
+        """
+        other = self._link_partner(s, t, CONSOLIDATE_RATIO * self.noise) if s.names else None
+        if other is None:
+            return
+        big, small = (other, s) if (other.mass, -other.order) >= (s.mass, -s.order) else (s, other)
+        big.touched = max(big.touched, small.touched)  # the merged story stays open as long as either
+        self._merge(small, big)
+        self.pending_merges.append((small.id, big.id))
+        self.stats["last_look"] += 1
+
+    def _with_pending(self, result: Assignment) -> Assignment:
+        if self.pending_merges:
+            result.merged[:0] = self.pending_merges
+            self.pending_merges = []
+        return result
+
     def _link_partner(self, s: StoryState, t: float, floor: float) -> StoryState | None:
         top = top_terms(s.vec, 12, plain_only=False)
         acc: dict[str, float] = {}
