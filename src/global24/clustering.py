@@ -378,6 +378,7 @@ def cluster_jsonl(in_path: str | Path, out_path: str | Path, settings: Settings)
             story_of[item.id] = a.story_id
             for iid, sid in a.split:
                 story_of[iid] = sid
+    clusterer.review()  # the last items get the consolidation pass the earlier ones had
     elapsed = time.perf_counter() - started
     with open(out_path, "w", encoding="utf-8") as out:
         for iid in order:
