@@ -135,7 +135,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
         self.touched_ids[self.resolve(result.story_id)] = None
         if self.count % CONSOLIDATE_EVERY == 0:
             if self.count % REVIEW_EVERY == 0:  # now and then every live story, not just the touched ones
-                self.touched_ids.update((sid, None) for sid, x in self.stories_by_id.items() if x.indexed)
+                self._touch_reviewable()
             self._consolidate(t, result)
         self.stats[via] += 1
         return result
@@ -160,7 +160,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
         two reviews calls it so the last items' stories get the same chance.
         """
         result = Assignment(story_id="", is_new=False, similarity=0.0)
-        self.touched_ids.update((sid, None) for sid, x in self.stories_by_id.items() if x.indexed)
+        self._touch_reviewable()
         self._consolidate(self.clock or 0.0, result)
         return result.merged
 

@@ -75,6 +75,15 @@ class StoryMerging:
                 result.story_id = big.id
             self.stats["consolidated"] += 1
 
+    def _touch_reviewable(self) -> None:
+        """Queue every live story consolidation could act on (with names, or told only abroad)."""
+        multilingual = self.settings.cluster_multilingual
+        self.touched_ids.update(
+            (sid, None)
+            for sid, x in self.stories_by_id.items()
+            if x.indexed and (x.names or (multilingual and self._foreign_only(x)))
+        )
+
     def _last_look(self, s: StoryState, t: float) -> None:
         """Before a story leaves the window, merge it with a story it turns out to be part of.
 
