@@ -15,9 +15,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-MAX_CHARS = 4000
-LEAD_WORDS = 0
-TITLE_WEIGHT = 2  # title + lead: enough to place an item, cheap on a 5 MB text
+MAX_CHARS = 4000  # title + lead: enough to place an item, cheap on a 5 MB text
 
 # Function words of the desk's common languages (en, es, fr, de, pt, it): they say nothing about a story.
 _STOP_LINES = (
@@ -184,14 +182,11 @@ def is_non_latin(text: str) -> bool:
     return len(_NON_LATIN.findall(sample)) * 2 > letters
 
 
-def extract(title: str | None, text: str, title_weight: int = 0) -> Features:
+def extract(title: str | None, text: str, title_weight: int = 2) -> Features:
     """Features of one item; the title counts ``title_weight`` times (it is the summary)."""
     title = (title or "")[:400]
     body = (text or "")[:MAX_CHARS]
-    if LEAD_WORDS:
-        body = " ".join(body.split()[:LEAD_WORDS])
     terms: Counter[str] = Counter()
-    title_weight = title_weight or TITLE_WEIGHT
     if title:
         for _ in range(title_weight):
             terms.update(tokens(title))
