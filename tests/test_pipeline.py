@@ -157,3 +157,15 @@ def test_demo_desk_writes_the_tokyo_and_rio_articles(tmp_path, demo_server):
     differ = [s for s in rio.sections if s.kind == "differ"]
     text = " ".join(x.text for s in differ for p in s.paragraphs for x in p)
     assert "121" in text and "132" in text
+
+
+def test_items_point_at_live_stories_after_merges(tmp_path, demo_server):
+    import asyncio
+
+    desk = _desk(tmp_path / "m.db", demo_server)
+    asyncio.run(desk.run_round())
+    items = list(desk.store.iter_all_items())
+    assert all(it.story_id for it in items)
+    for sid in {it.story_id for it in items}:
+        story = desk.store.get_story(sid, follow_merges=False)
+        assert story is not None and story.merged_into is None, f"item points at merged story {sid}"

@@ -181,23 +181,38 @@ class Desk:
             if not batch:
                 break
             pairs: list[tuple[str, str]] = []
+            merges: list[tuple[str, str]] = []
             for it in batch:
                 a = c.assign(it)
                 pairs.append((it.id, a.story_id))
-                for from_id, into_id in a.merged:
-                    self.store.merge_story(from_id, into_id)
+                merges.extend(a.merged)
             stories = c.stories(changed_only=True)
-            self.store.set_item_story(pairs)
-            for st in stories:
-                st.topic, st.region = classify_story(self.store.items_for_story(st.id)[:40])
-            self.store.upsert_stories(stories)
+            # items of this batch go straight to the story they ended in; earlier ones follow the merges
+            self.store.set_item_story([(item_id, c.resolve(story_id)) for item_id, story_id in pairs])
+            for from_id, into_id in merges:
+                self.store.merge_story(from_id, c.resolve(into_id))
+            self._save_stories(stories)
             self._cursor = batch[-1].seq or self._cursor
             self.store.set_state(CLUSTER_STATE, pickle.dumps((self._cursor, c.dumps())))
             assigned += len(batch)
             changed += len(stories)
             if progress:
                 progress("clustering", assigned, assigned + len(batch))
+        if assigned:
+            # a last consolidation over every live story: fragments that grew apart in the batch meet
+            merges = c.review()
+            for from_id, into_id in merges:
+                self.store.merge_story(from_id, c.resolve(into_id))
+            if merges:
+                self._save_stories(c.stories(changed_only=True))
+                self.store.set_state(CLUSTER_STATE, pickle.dumps((self._cursor, c.dumps())))
         return assigned, changed
+
+    def _save_stories(self, stories: list[Story]) -> None:
+        """Store changed stories with their topic and region (read from their latest items)."""
+        for st in stories:
+            st.topic, st.region = classify_story(self.store.items_for_story(st.id)[:40])
+        self.store.upsert_stories(stories)
 
     # heat ---------------------------------------------------------------------------
     def score(self, now: datetime | None = None, stories: list[Story] | None = None) -> list[HeatSample]:

@@ -82,7 +82,7 @@ TABLE: tuple[Setting, ...] = (
     ),
     Setting("cluster_window_hours", float, 72.0, "Stories idle longer than this stop taking new items."),
     Setting(
-        "cluster_multilingual", bool, True, "Use multilingual sentence vectors for items not in English."
+        "cluster_multilingual", bool, True, "Use multilingual sentence vectors (e5) for items not in the desk's main language."
     ),
     Setting(
         "cluster_items_per_hour",
