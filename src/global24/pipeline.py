@@ -236,10 +236,15 @@ class Desk:
         """Earlier items from other stories that share this story's key entities (the archive)."""
         own = {it.id for it in items}
         first = min((it.when for it in items), default=utcnow())
+        keys = [e for e in story.entities[:8] if len(e) > 2]
         out: list[Item] = []
-        for ent in story.entities[:6]:
+        for ent in keys[:6]:
             for cand in self.store.search_items(ent, 10):
                 if cand.id in own or cand.story_id == story.id or cand.when >= first:
+                    continue
+                # one shared name (a president, a country) is not enough to make an item background
+                text = f"{cand.title or ''} {cand.text}"
+                if sum(k in text for k in keys) < 2:
                     continue
                 if cand.id not in {o.id for o in out}:
                     out.append(cand)

@@ -197,6 +197,10 @@ def compress(span: tx.Span, first: bool) -> tx.Span | None:
     return tx.Span(text, start, start + len(text))
 
 
+def _caption_text(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".")
+
+
 def units_from_item(
     item: Item, start_id: int, background: bool = False, entity_backend: str = "rules"
 ) -> list[Unit]:
@@ -205,6 +209,7 @@ def units_from_item(
     out: list[Unit] = []
     spans = _split(item, lang)
     quotes = tx.quotations(item.text) if lang == "en" else []
+    captions = {_caption_text(im.caption) for im in item.images if im.caption}
     for pos, sp in enumerate(spans):
         c = compress(sp, first=not out and pos <= 2)
         if c is None:
@@ -214,6 +219,8 @@ def units_from_item(
             continue
         if lang == "en" and item.kind != "post" and not _TERMINAL.search(c.text):
             continue  # headings and captions inside the body are not sentences
+        if captions and _caption_text(c.text) in captions:
+            continue  # a figure caption the page extractor kept in the body: not prose
         q = next((q for q in quotes if c.start <= q.start < c.end), None)
         out.append(
             Unit(
