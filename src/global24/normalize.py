@@ -53,8 +53,36 @@ _SCRIPTS = (
 )
 # Function words frequent in English and rare in other languages written in Latin script.
 _ENGLISH_CUES = frozenset(
-    "the of and to is that for with said has are his her were will after have from this by it which "
-    "their they been would who its".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "is",
+        "that",
+        "for",
+        "with",
+        "said",
+        "has",
+        "are",
+        "his",
+        "her",
+        "were",
+        "will",
+        "after",
+        "have",
+        "from",
+        "this",
+        "by",
+        "it",
+        "which",
+        "their",
+        "they",
+        "been",
+        "would",
+        "who",
+        "its",
+    ]
 )
 _LATIN_WORD = re.compile(r"[a-z']+")
 _LATEST_SANE = timedelta(hours=2)
