@@ -8,7 +8,6 @@ entry's HTML.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -375,22 +374,12 @@ def _copy_fetch_state(out: CollectResult, fetched: Any) -> None:
 
 def parse_feed_to_jsonl(file_or_url: str, settings: Settings) -> Iterator[dict[str, Any]]:
     """Entries of one feed (local file or URL) as Item JSONL dicts; a failure yields one ``{"error": ...}``."""
-    from global24.sources.fetcher import Fetcher, is_local_path, read_local
+    from global24.sources.fetcher import read_file_or_url
     from global24.sources.jsonl import item_to_json
 
     source = Source(id=Source.make_id("feed", file_or_url), kind="feed", url=file_or_url)
-    if is_local_path(file_or_url):
-        content, error = read_local(file_or_url, settings.fetch_max_bytes)
-        headers: dict[str, str] = {}
-        base = file_or_url
-    else:
-
-        async def run() -> Any:
-            async with Fetcher(settings) as fetcher:
-                return await fetcher.fetch(file_or_url, accept=FEED_ACCEPT)
-
-        fetched = asyncio.run(run())
-        content, error, headers, base = fetched.content, fetched.error, fetched.headers, fetched.final_url
+    content, error, headers, final_url = read_file_or_url(file_or_url, settings, accept=FEED_ACCEPT)
+    base = final_url or file_or_url
     if error:
         yield {"error": error, "url": file_or_url}
         return

@@ -348,3 +348,22 @@ def apply_fetch_outcome(
     updated = dataclasses.replace(source, **changes)
     updated.next_fetch_at = next_fetch_time(updated, now, result.error, result.retry_after, settings)
     return updated
+
+
+def read_file_or_url(
+    file_or_url: str, settings: Any, accept: str | None = None
+) -> tuple[bytes, str | None, dict[str, str], str | None]:
+    """(content, error, headers, final URL) of a local file or one guarded fetch, for one-off CLI commands.
+
+    The final URL is None for a local file; callers choose the base URL that suits them.
+    """
+    if is_local_path(file_or_url):
+        content, error = read_local(file_or_url, settings.fetch_max_bytes)
+        return content, error, {}, None
+
+    async def run() -> FetchResult:
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch(file_or_url, accept=accept)
+
+    fetched = asyncio.run(run())
+    return fetched.content, fetched.error, dict(fetched.headers), fetched.final_url

@@ -320,20 +320,10 @@ async def collect_page(
 def extract_to_json(file_or_url: str, settings: Settings) -> dict[str, Any]:
     """Main text and metadata of one page (local file or URL) as a JSON-ready dict (``global24 extract``)."""
     from global24.models import to_dict
-    from global24.sources.fetcher import Fetcher, is_local_path, read_local
+    from global24.sources.fetcher import read_file_or_url
 
-    if is_local_path(file_or_url):
-        content, error = read_local(file_or_url, settings.fetch_max_bytes)
-        headers: dict[str, str] = {}
-        base = ""
-    else:
-
-        async def run() -> Any:
-            async with Fetcher(settings) as fetcher:
-                return await fetcher.fetch(file_or_url, accept=PAGE_ACCEPT)
-
-        fetched = asyncio.run(run())
-        content, error, headers, base = fetched.content, fetched.error, fetched.headers, fetched.final_url
+    content, error, headers, final_url = read_file_or_url(file_or_url, settings, accept=PAGE_ACCEPT)
+    base = final_url or ""
     if error:
         return {"url": file_or_url, "error": error}
     page = extract_page(content, headers, base, max_bytes=settings.fetch_max_bytes)
