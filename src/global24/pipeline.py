@@ -70,15 +70,24 @@ class Desk:
     def __init__(self, settings: Settings, store: SQLStore | None = None) -> None:
         self.settings = settings
         self.store = store or open_store(settings)
-        self.dedup = Deduplicator(
-            threshold=settings.dedup_threshold,
-            window=timedelta(hours=settings.dedup_window_hours),
-            find_by_hash=self.store.find_by_hash,
-        )
-        self.dedup.warm(reversed(self.store.recent_items(utcnow() - self.dedup.window, limit=50_000)))
+        self._dedup: Deduplicator | None = None
         self._clusterer: Any = None
         self._cursor = 0
         self._baseline: Any = None
+
+    @property
+    def dedup(self) -> Deduplicator:
+        """The near-duplicate index, warmed from recent items the first time ingest needs it
+        (a desk that only writes, like the API's rewrite, never pays for it)."""
+        if self._dedup is None:
+            d = Deduplicator(
+                threshold=self.settings.dedup_threshold,
+                window=timedelta(hours=self.settings.dedup_window_hours),
+                find_by_hash=self.store.find_by_hash,
+            )
+            d.warm(reversed(self.store.recent_items(utcnow() - d.window, limit=50_000)))
+            self._dedup = d
+        return self._dedup
 
     # ingest ---------------------------------------------------------------------
     def ingest(
