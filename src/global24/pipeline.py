@@ -108,7 +108,7 @@ class Desk:
                 it.error = f"normalize failed: {type(exc).__name__}: {exc}"
                 report.errors.append(f"{it.id}: {it.error}")
                 normalized.append(it)
-        known = {it.id for it in self.store.get_items(it.id for it in normalized)}
+        known = self.store.existing_ids(it.id for it in normalized)
         out: list[Item] = []
         for it in normalized:
             if it.id not in known:

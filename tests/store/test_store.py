@@ -42,6 +42,7 @@ def test_upsert_items_is_idempotent_and_keeps_arrival_order(store):
     assert store.get_item("it2").text == "Body changed"
     assert store.get_item("it2").seq == seqs[2]
     assert store.get_source("src1").item_count == 5
+    assert store.existing_ids(["it1", "it4", "nope"]) == {"it1", "it4"}
 
 
 def test_update_keeps_story_and_duplicate_links(store):

@@ -157,6 +157,15 @@ class SQLStore:
                 out[it.id] = it
         return [out[i] for i in ids if i in out]
 
+    def existing_ids(self, item_ids: Iterable[str]) -> set[str]:
+        """Which of these item ids are stored (without loading the items)."""
+        ids = list(dict.fromkeys(item_ids))
+        out: set[str] = set()
+        with self.engine.connect() as conn:
+            for chunk in _chunks(ids):
+                out.update(r[0] for r in conn.execute(select(schema.items.c.id).where(schema.items.c.id.in_(chunk))))
+        return out
+
     def items_after(self, seq: int, limit: int = 1000) -> list[Item]:
         c = schema.items.c
         return self._items(select(schema.items).where(c.seq > seq).order_by(c.seq).limit(limit))
