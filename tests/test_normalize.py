@@ -19,6 +19,36 @@ def test_mojibake_from_the_seed_page_is_repaired():
     assert fix_text("Japanâ€™s leader") == "Japan’s leader"
 
 
+def test_mojibake_clue_never_hides_what_ftfy_would_repair():
+    # The cheap pre-check may only skip texts in which ftfy's own badness test finds nothing:
+    # misdecode every non-ASCII line of the demo corpus in every code page ftfy knows, whole, half
+    # and with no-break spaces flattened, and the clue must fire on each one ftfy calls bad.
+    import ftfy.bad_codecs  # noqa: F401
+    from ftfy.badness import is_bad
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    from global24.demo.corpus import load_corpus
+    from global24.normalize import _MOJIBAKE_CLUE
+
+    texts = {line for it in load_corpus().items for line in (it.title or "", it.text)}
+    texts = {t for t in texts if not t.isascii()}
+    assert len(texts) > 100
+    bad = 0
+    for text in texts:
+        for enc in CHARMAP_ENCODINGS:
+            try:
+                broken = text.encode("utf-8").decode(enc)
+            except UnicodeDecodeError:
+                continue
+            for s in (broken, text[: len(text) // 2] + broken[len(broken) // 2 :], broken.replace("\xa0", " ")):
+                if is_bad(s):
+                    bad += 1
+                    assert _MOJIBAKE_CLUE.search(s), (enc, s[:60])
+    assert bad > 1000
+    # and clean accented text mostly skips the expensive check
+    assert sum(bool(_MOJIBAKE_CLUE.search(t)) for t in texts) < 0.2 * len(texts)
+
+
 def test_sanitize_html_removes_scripts_and_handlers():
     out = sanitize_html('<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:x">y</a></p>')
     assert "script" not in out and "onclick" not in out and "javascript" not in out

@@ -9,11 +9,13 @@ every outlet that carried it.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from global24.models import Item
@@ -26,9 +28,48 @@ MAX_WORDS = 1500
 _WORD = re.compile(r"\w+")
 
 
-def shingles(text: str) -> list[bytes]:
-    words = _WORD.findall(text.lower())[:MAX_WORDS]
-    return [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
+_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D))
+
+
+def shingle_hashes(words: list[str]) -> np.ndarray:
+    """32-bit hashes of the word 3-grams: CRC-32 per word, combined per 3-gram and mixed in numpy.
+
+    Hashing each joined 3-gram with SHA-1 (datasketch's default) was a third of ingest time;
+    this is deterministic across processes and about eight times cheaper.
+    """
+    words = words[:MAX_WORDS]
+    if len(words) < SHINGLE:
+        return np.zeros(0, dtype=np.uint32)
+    w = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+    h = w[:-2] * _MIX[0] + w[1:-1] * _MIX[1] + w[2:] * _MIX[2]  # wraps modulo 2**64, order-sensitive
+    h = (h >> np.uint64(29)).astype(np.uint32)
+    h ^= h >> np.uint32(16)  # MurmurHash3's 32-bit finalizer: every input bit reaches every output bit
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
+
+
+class Sketch:
+    """A text's MinHash signature: what datasketch's MinHashLSH reads of a MinHash, and Jaccard.
+
+    Built straight from the shingle hashes with datasketch's own affine32 permutations; a full
+    MinHash object validates its permutations on every construction, a tenth of dedup's time.
+    """
+
+    __slots__ = ("hashvalues",)
+    scheme = "affine32"
+    seed = 1
+
+    def __init__(self, hashvalues: np.ndarray) -> None:
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def jaccard(self, other: Sketch) -> float:
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self.hashvalues)
 
 
 @dataclass
@@ -54,17 +95,16 @@ class Deduplicator:
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._hashes: dict[str, str] = {}  # content hash -> root id
-        self._minhashes: dict[str, MinHash] = {}
-        proto = MinHash(num_perm=NUM_PERM)
-        self._perms, self._scheme = (
-            proto.permutations,
-            proto.scheme,
-        )  # shared: building them per item is costly
+        self._minhashes: dict[str, Sketch] = {}
+        proto = MinHash(num_perm=NUM_PERM, seed=Sketch.seed, scheme=Sketch.scheme)
+        self._perms = proto.permutations  # shared: building them per item is costly
 
-    def _minhash(self, text: str) -> MinHash:
-        mh = MinHash(num_perm=NUM_PERM, permutations=self._perms, scheme=self._scheme)
-        mh.update_batch(shingles(text))
-        return mh
+    def _minhash(self, words: list[str]) -> Sketch:
+        # datasketch's affine32 permutations (h -> a*h + b mod 2**32) applied to all shingles at once
+        hv = shingle_hashes(words)
+        a, b = self._perms
+        values = (hv[:, None] * a + b).min(axis=0) if len(hv) else np.full(NUM_PERM, 0xFFFFFFFF, np.uint32)
+        return Sketch(values)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -84,9 +124,9 @@ class Deduplicator:
             if earlier is not None and earlier.id != item.id:
                 dup = earlier.duplicate_of or earlier.id
         mh = None
-        words = _WORD.findall(item.text or "")
+        words = _WORD.findall((item.text or "").lower())
         if len(words) >= MIN_WORDS:
-            mh = self._minhash(item.text)
+            mh = self._minhash(words)
             if dup is None:
                 dup = self._best_match(item.id, mh)
         if dup is not None:
@@ -94,7 +134,7 @@ class Deduplicator:
         self._remember(item.id, h, mh, dup, item.when)
         return replace(item, content_hash=h, duplicate_of=dup)
 
-    def _best_match(self, item_id: str, mh: MinHash) -> str | None:
+    def _best_match(self, item_id: str, mh: Sketch) -> str | None:
         best, best_j = None, self.threshold
         for cand in self._lsh.query(mh):
             if cand == item_id or cand not in self._minhashes:
@@ -104,7 +144,7 @@ class Deduplicator:
                 best, best_j = cand, j
         return best
 
-    def _remember(self, item_id: str, h: str, mh: MinHash | None, dup: str | None, when: datetime) -> None:
+    def _remember(self, item_id: str, h: str, mh: Sketch | None, dup: str | None, when: datetime) -> None:
         if item_id in self._entries:
             return
         self._entries[item_id] = _Entry(root=dup or item_id, when=when)
@@ -138,6 +178,7 @@ class Deduplicator:
                 continue
             h = it.content_hash or content_hash(it.title, it.text)
             mh = None
-            if len(_WORD.findall(it.text or "")) >= MIN_WORDS:
-                mh = self._minhash(it.text)
+            words = _WORD.findall((it.text or "").lower())
+            if len(words) >= MIN_WORDS:
+                mh = self._minhash(words)
             self._remember(it.id, h, mh, it.duplicate_of, it.when)

@@ -224,3 +224,23 @@ def test_parse_feed_to_jsonl_from_file_and_url(server, fetch_settings):
     assert list(parse_feed_to_jsonl(server.url("/status/500"), fetch_settings)) == [
         {"error": "HTTP 500", "url": server.url("/status/500")}
     ]
+
+
+def test_html_to_text_keeps_paragraphs_and_survives_stray_document_tags():
+    from global24.sources.base import html_to_text
+
+    assert html_to_text("<p>Hello <b>world</b></p><p>Two<br>three</p><script>x()</script>tail &amp; more") == (
+        "Hello world\n\nTwo\nthree\n\ntail & more"
+    )
+    # libxml2 drops everything after a stray </body> or </html>; the fragment parser must not
+    assert html_to_text("</div></body><p>after</p></html><p>more</p>") == "after\n\nmore"
+
+
+def test_relative_links_in_entry_html_are_resolved_against_xml_base():
+    from global24.sources.feeds import resolve_links
+
+    html = '<a href="/x?a=1&amp;b=2">x</a><img src=\'pic.jpg\'><a href="https://a.example/b">c</a><a href="#f">f</a>'
+    assert resolve_links(html, "http://h.example/news/") == (
+        '<a href="http://h.example/x?a=1&amp;b=2">x</a><img src=\'http://h.example/news/pic.jpg\'>'
+        '<a href="https://a.example/b">c</a><a href="#f">f</a>'
+    )

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from global24.models import Item, Source
+from global24.normalize import fold_space
 
 # Anything a caller can use to say "this URL is already in the store".
 KnownUrls = Callable[[str], bool] | Container[str] | None
@@ -147,6 +148,8 @@ def absolute_url(base: str | None, href: str | None) -> str | None:
     href = href.strip()
     if not href or href.startswith(("javascript:", "data:", "mailto:", "#")):
         return None
+    if href.startswith(("https://", "http://")) and "/." not in href and " " not in href:
+        return href  # already absolute with no dot segments: what urljoin would return, at no cost
     try:
         url = urljoin(base or "", href)
         scheme = urlsplit(url).scheme.lower()
@@ -229,7 +232,29 @@ _BLOCK_TAGS = {
     "figcaption",
     "hr",
 }
-_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+_FRAGMENT_PARSER: Any = None
+_DOCUMENT_TAGS = re.compile(r"</?(?:html|body|head)\b[^>]*>", re.I)
+
+
+def html_fragment(html: str) -> Any:
+    """An HTML fragment parsed into one ``<body>`` element (lxml; raises on junk).
+
+    Plain ``etree.HTMLParser``: lxml.html's element classes cost a Python call per element,
+    which made this the dearest step of turning a feed entry into an item.
+    """
+    global _FRAGMENT_PARSER
+    from lxml import etree
+
+    if _FRAGMENT_PARSER is None:
+        _FRAGMENT_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    # libxml2 drops what follows a stray </body> or </html>: a fragment has no business with them
+    doc = etree.fromstring(f"<html><body>{_DOCUMENT_TAGS.sub(' ', html)}</body></html>", _FRAGMENT_PARSER)
+    body = doc.find("body") if doc is not None else None
+    if body is None:
+        raise ValueError("HTML fragment without a body")
+    return body
 
 
 def html_to_text(html: str | None) -> str:
@@ -237,13 +262,11 @@ def html_to_text(html: str | None) -> str:
     if not html:
         return ""
     if "<" not in html and "&" not in html:
-        return _tidy(html)
+        return fold_space(html)
     try:
-        import lxml.html
-
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = html_fragment(html)
     except Exception:  # lxml raises several types on junk; fall back to a regex strip
-        return _tidy(re.sub(r"<[^>]+>", " ", html))
+        return fold_space(re.sub(r"<[^>]+>", " ", html))
     parts: list[str] = []
 
     def walk(el: Any) -> None:
@@ -266,15 +289,8 @@ def html_to_text(html: str | None) -> str:
     try:
         walk(root)
     except RecursionError:
-        return _tidy(root.text_content())
-    return _tidy("".join(parts))
-
-
-def _tidy(text: str) -> str:
-    lines = [_WS.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
-    out = "\n".join(lines)
-    out = re.sub(r"\n{3,}", "\n\n", out)
-    return out.strip()
+        return fold_space("".join(root.itertext()))
+    return fold_space("".join(parts))
 
 
 def looks_like_image(url: str | None, mime: str | None = None, medium: str | None = None) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 
 from global24.models import Image
-from global24.sources.base import absolute_url, looks_like_image, to_int
+from global24.sources.base import absolute_url, html_fragment, looks_like_image, to_int
 
 MRSS = "http://search.yahoo.com/mrss/"
 _SAFE_XML = {"resolve_entities": False, "no_network": True, "recover": True, "huge_tree": False}
@@ -58,9 +58,7 @@ def media_rss_index(content: bytes, base_url: str) -> MediaIndex:
         return index
     if root is None:
         return index
-    for el in root.iter():
-        if _local(el.tag) not in ("item", "entry"):
-            continue
+    for el in root.iter("{*}item", "{*}entry"):
         images = _media_images(el, base_url)
         index.by_position.append(images)
         for child in el:
@@ -127,9 +125,7 @@ def first_html_image(html: str, base_url: str) -> Image | None:
     if "<img" not in html.lower():
         return None
     try:
-        import lxml.html
-
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = html_fragment(html)
     except Exception:  # junk HTML: no picture rather than no item
         return None
     for img in root.iter("img"):
