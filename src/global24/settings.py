@@ -68,6 +68,14 @@ TABLE: tuple[Setting, ...] = (
         "https://bsky.app",
         "Base of the web links given to Bluesky posts (https://bsky.app/profile/HANDLE/post/RKEY).",
     ),
+    Setting(
+        "social_max_pages",
+        int,
+        5,
+        "Most pages (40 Mastodon statuses, 50 Bluesky posts each) read from one Mastodon or Bluesky source"
+        " per round. An older page is read only while the newer one was full and held nothing the desk"
+        " already has, so a busy tag or search loses no posts between rounds; 1 reads the newest page only.",
+    ),
     # normalize / dedup
     Setting(
         "dedup_threshold", float, 0.6, "MinHash Jaccard estimate above which two items are near-duplicates."

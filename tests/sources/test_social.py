@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -165,7 +170,170 @@ def test_collect_bluesky_from_a_configured_appview(server, fetch_settings):
     settings = fetch_settings.replace(bluesky_appview_url=server.url(""), bluesky_web_url=server.url(""))
     res = _collect(Source(id="src_ba", kind="bluesky", url="at://eastasia-watch.example"), settings)
     assert res.error is None and len(res.items) == 3
+    assert res.fetches == 1  # the answer has a cursor, but a short page is the whole feed
     assert res.items[0].url == server.url("/profile/eastasia-watch.example/post/3m4abcdefgh2a")
     search = _collect(Source(id="src_bs", kind="bluesky", url="bsky:search:Yokosuka"), settings)
     assert search.error is None and search.items[0].engagement.likes == 77
     assert any(p.startswith("/xrpc/app.bsky.feed.searchPosts?q=Yokosuka") for _t, p in server.state.log)
+
+
+# ---------------------------------------------------------------- paging back through a busy timeline
+
+PAGING = SOCIAL / "paging"
+NEWEST = datetime(2025, 10, 30, 9, 0, tzinfo=UTC)  # the fixtures' newest post; one post a minute before it
+
+
+class PagingHandler(BaseHTTPRequestHandler):
+    """The #busy tag timeline and the "busy" search, one fixture file per page.
+
+    The request names the file: ``paging/mastodon_busy.json`` for the newest page,
+    ``paging/mastodon_busy.max_id-<id>.json`` (``bluesky_busy.cursor-<cursor>.json``) for older
+    ones, so a wrong ``max_id`` or cursor is a 404. With ``server.fail_later`` set, older pages are 500s.
+    """
+
+    protocol_version = "HTTP/1.1"
+    server: Any
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        self.server.log.append((self.path, self.headers.get("If-None-Match")))
+        if parts.path.startswith("/api/v1/timelines/tag/"):
+            name, param = "mastodon_" + parts.path.rsplit("/", 1)[-1], "max_id"
+        elif parts.path == "/xrpc/app.bsky.feed.searchPosts":
+            name, param = "bluesky_" + query.get("q", ""), "cursor"
+        else:
+            return self._send(404, b"no such route")
+        if param in query:
+            if self.server.fail_later:
+                return self._send(500, b"upstream timeout")
+            name += f".{param}-{query[param]}"
+        path = PAGING / f"{name}.json"
+        return (
+            self._send(200, path.read_bytes()) if path.is_file() else self._send(404, b'{"error":"no page"}')
+        )
+
+    def _send(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def paging_server() -> Iterator[Any]:
+    httpd: Any = ThreadingHTTPServer(("127.0.0.1", 0), PagingHandler)
+    httpd.daemon_threads = True
+    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def paging(paging_server: Any) -> Any:
+    paging_server.log, paging_server.fail_later = [], False
+    return paging_server
+
+
+# per network: the source, the requests that read all three pages, and the new posts on each page
+TAG_PAGE = "/api/v1/timelines/tag/busy?limit=40"
+SEARCH_PAGE = "/xrpc/app.bsky.feed.searchPosts?q=busy&limit=50&sort=latest"
+BUSY = {
+    "mastodon": (
+        "/tags/busy",
+        [TAG_PAGE, f"{TAG_PAGE}&max_id=113500000000000161", f"{TAG_PAGE}&max_id=113500000000000121"],
+        [40, 40, 7],
+    ),
+    # the search cursor is an offset: page 2 repeats page 1's last post, which is read once
+    "bluesky": (
+        "bsky:search:busy",
+        [SEARCH_PAGE, f"{SEARCH_PAGE}&cursor=50", f"{SEARCH_PAGE}&cursor=100"],
+        [50, 49, 12],
+    ),
+}
+
+
+def _collect_busy(paging, fetch_settings, network, known_urls=None, **source_fields):
+    where, _paths, _counts = BUSY[network]
+    url = paging.base + where if where.startswith("/") else where
+    source = Source(id=f"src_busy_{network}", kind=network, url=url, **source_fields)
+    settings = fetch_settings.replace(bluesky_appview_url=paging.base, bluesky_web_url=paging.base)
+
+    async def go():
+        async with Fetcher(settings) as fetcher:
+            return await collect(source, fetcher, settings=settings, known_urls=known_urls)
+
+    return run(go())
+
+
+def _requested(paging) -> list[str]:
+    return [path for path, _etag in paging.log]
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+def test_a_busy_timeline_is_read_back_to_its_short_last_page(paging, fetch_settings, network):
+    res = _collect_busy(paging, fetch_settings, network, etag='"seen"')
+    _where, paths, counts = BUSY[network]
+    assert res.error is None and res.warnings == []
+    assert _requested(paging) == paths and res.fetches == 3  # the short third page ends it: no fourth request
+    assert len(res.items) == sum(counts) == len({i.id for i in res.items})
+    times = [i.published_at for i in res.items]
+    assert times == sorted(times, reverse=True) and times[0] == NEWEST
+    assert times[-1] == NEWEST - timedelta(minutes=sum(counts) - 1)
+    # conditional GET is for the newest page only: an older page is never "not modified"
+    assert [etag for _path, etag in paging.log] == ['"seen"', None, None]
+
+
+KNOWN = {  # network -> (a post on page 1, a post on page 2)
+    "mastodon": (
+        "https://harbor.example/@quaywatch/113500000000000200",
+        "https://harbor.example/@quaywatch/113500000000000155",
+    ),
+    "bluesky": ("/profile/quaywatch.example/post/3m5busy0111", "/profile/quaywatch.example/post/3m5busy0051"),
+}
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+@pytest.mark.parametrize("page", [1, 2])
+def test_reading_back_stops_at_the_first_page_holding_a_known_post(paging, fetch_settings, network, page):
+    url = KNOWN[network][page - 1]
+    known = {paging.base + url if url.startswith("/") else url}
+    res = _collect_busy(paging, fetch_settings, network, known_urls=lambda u: u in known)
+    _where, paths, counts = BUSY[network]
+    assert known & {i.url for i in res.items}  # the known post is on the pages read...
+    assert _requested(paging) == paths[:page] and res.fetches == page  # ...and nothing older is asked for
+    assert len(res.items) == sum(counts[:page]) and res.error is None and res.warnings == []
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+@pytest.mark.parametrize("max_pages", [1, 2])
+def test_reading_back_stops_at_social_max_pages(paging, fetch_settings, network, max_pages):
+    res = _collect_busy(paging, fetch_settings.replace(social_max_pages=max_pages), network)
+    _where, paths, counts = BUSY[network]
+    assert _requested(paging) == paths[:max_pages] and res.fetches == max_pages
+    assert len(res.items) == sum(counts[:max_pages]) and res.error is None
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+def test_reading_back_stops_at_the_last_good_fetch(paging, fetch_settings, network):
+    # page 1 is all newer than the last good fetch an hour ago, page 2 reaches back past it
+    res = _collect_busy(paging, fetch_settings, network, last_ok_at=NEWEST - timedelta(minutes=60))
+    _where, paths, counts = BUSY[network]
+    assert _requested(paging) == paths[:2] and len(res.items) == sum(counts[:2])
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+def test_a_failing_older_page_keeps_the_newer_posts(paging, fetch_settings, network):
+    paging.fail_later = True
+    res = _collect_busy(paging, fetch_settings, network)
+    _where, paths, counts = BUSY[network]
+    assert res.error is None and res.status == 200  # the round counts as a success: page 1 is stored
+    assert _requested(paging) == paths[:2] and res.fetches == 2
+    assert len(res.items) == counts[0]
+    assert res.warnings == [f"page 2: HTTP 500 (kept the {counts[0]} newer posts)"]

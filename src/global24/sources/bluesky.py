@@ -4,12 +4,15 @@ Source URLs: ``at://handle-or-did``, ``https://bsky.app/profile/handle`` or
 ``bsky:search:QUERY``. The AppView base URL is ``settings.bluesky_appview_url``
 (the demo points it at its loopback server). Posts become ``post`` items with
 likes/reposts/replies as engagement and embedded images (alt text as caption).
+A busy feed or search is read back page by page (``cursor``) until it reaches
+posts the desk already has.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -22,6 +25,7 @@ from global24.sources.base import (
     ParseResult,
     absolute_url,
     error_text,
+    is_known,
     parse_datetime,
     source_display_name,
     to_int,
@@ -84,13 +88,28 @@ def parse_bluesky_feed(content: bytes, source: Source, web_base: str = "https://
         entries = [(p, None) for p in data["posts"]]
     else:
         return ParseResult(error="not a Bluesky feed: neither 'feed' nor 'posts' in the answer")
-    result = ParseResult(meta={"cursor": data.get("cursor")})
+    last_post, last_reason = entries[-1] if entries else (None, None)
+    result = ParseResult(
+        meta={
+            "cursor": data.get("cursor"),
+            "count": len(entries),
+            "oldest_at": _indexed_at(last_post, last_reason),
+        }
+    )
     for index, (post, reason) in enumerate(entries):
         try:
             result.items.append(post_to_item(post, source, web_base, reason))
         except Exception as exc:
             result.warnings.append(f"post {index + 1}: skipped ({error_text(exc)})")
     return result
+
+
+def _indexed_at(post: Any, reason: Any) -> datetime | None:
+    """When an entry entered the feed: the repost's time, else the post's."""
+    for holder in (reason, post):
+        if isinstance(holder, dict) and holder.get("indexedAt"):
+            return parse_datetime(holder["indexedAt"])
+    return None
 
 
 def post_to_item(post: Any, source: Source, web_base: str = "https://bsky.app", reason: Any = None) -> Item:
@@ -179,18 +198,20 @@ def _embed(embed: Any) -> tuple[list[Image], list[str]]:
 async def collect_bluesky(
     source: Source, fetcher: Fetches, *, settings: Settings | None = None, known_urls: KnownUrls = None
 ) -> CollectResult:
-    """Fetch an author feed or a search from the configured AppView and parse it."""
+    """Fetch an author feed or a search from the configured AppView and parse it.
+
+    While a full page holds nothing the desk knows, the next older page (``cursor``) is read too, up
+    to ``settings.social_max_pages``; a later page that fails costs a warning, not the posts already read.
+    """
     settings = settings or Settings()
     out = CollectResult(source_id=source.id)
     target = parse_bluesky_url(source.url)
     if target is None:
         out.error = f"not a Bluesky source: {source.url!r} (use at://handle, https://bsky.app/profile/handle or bsky:search:QUERY)"
         return out
+    url = xrpc_url(target, settings.bluesky_appview_url)
     fetched = await fetcher.fetch(
-        xrpc_url(target, settings.bluesky_appview_url),
-        etag=source.etag,
-        last_modified=source.last_modified,
-        accept=API_ACCEPT,
+        url, etag=source.etag, last_modified=source.last_modified, accept=API_ACCEPT
     )
     out.fetches = 1
     out.status, out.not_modified, out.retry_after = fetched.status, fetched.not_modified, fetched.retry_after
@@ -198,7 +219,40 @@ async def collect_bluesky(
     if fetched.error or fetched.not_modified:
         out.error = fetched.error
         return out
-    parsed = parse_bluesky_feed(fetched.content, source, settings.bluesky_web_url)
-    out.items, out.error, out.warnings = parsed.items, parsed.error, parsed.warnings
+    page = parse_bluesky_feed(fetched.content, source, settings.bluesky_web_url)
+    out.items, out.error, out.warnings = page.items, page.error, page.warnings
     out.title = target.value if target.kind == "author" else f"search: {target.value}"
+    while (
+        out.fetches < settings.social_max_pages
+        and out.retry_after is None
+        and _older_unread(page, source, known_urls)
+    ):
+        fetched = await fetcher.fetch(
+            f"{url}&cursor={quote(str(page.meta['cursor']), safe='')}", accept=API_ACCEPT
+        )
+        out.fetches += 1
+        out.retry_after = fetched.retry_after
+        page = (
+            ParseResult(error=fetched.error)
+            if fetched.error
+            else parse_bluesky_feed(fetched.content, source, settings.bluesky_web_url)
+        )
+        if page.error:
+            out.warnings.append(f"page {out.fetches}: {page.error} (kept the {len(out.items)} newer posts)")
+            break
+        # an offset cursor shifts when posts arrive between two requests: drop what a newer page gave
+        have = {item.id for item in out.items}
+        out.items += [item for item in page.items if item.id not in have]
+        out.warnings += [f"page {out.fetches}: {warning}" for warning in page.warnings]
     return out
+
+
+def _older_unread(page: ParseResult, source: Source, known_urls: KnownUrls) -> bool:
+    """Whether older posts may be unread: the page was full and has a cursor, nothing on it is
+    stored yet and its oldest entry came after the source's last good fetch."""
+    if page.meta.get("count", 0) < PAGE_SIZE or not page.meta.get("cursor"):
+        return False
+    oldest_at = page.meta.get("oldest_at")
+    if source.last_ok_at is not None and oldest_at is not None and oldest_at <= source.last_ok_at:
+        return False
+    return not any(item.url and is_known(item.url, known_urls) for item in page.items)

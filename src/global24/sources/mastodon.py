@@ -4,7 +4,8 @@ A source URL names the instance and the timeline: ``https://host/@user``
 (``@user@otherhost`` for a remote account known to that instance),
 ``https://host/users/user`` or ``https://host/tags/tag``. Statuses become
 ``post`` items with favourites/reblogs/replies as engagement and image
-attachments (alt text as caption).
+attachments (alt text as caption). A busy timeline is read back page by page
+(``max_id``) until it reaches posts the desk already has.
 """
 
 from __future__ import annotations
@@ -15,16 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from global24.models import Engagement, Image, Item, Source
+from global24.models import Engagement, Image, Item, Source, utcnow
 from global24.settings import Settings
 from global24.sources.base import (
     CollectResult,
     Fetches,
+    FetchResult,
     KnownUrls,
     ParseResult,
     absolute_url,
     error_text,
     html_to_text,
+    is_known,
     parse_datetime,
     source_display_name,
     to_int,
@@ -74,7 +77,15 @@ def parse_mastodon_statuses(content: bytes, base_url: str, source: Source) -> Pa
         return ParseResult(error=f"Mastodon API error: {str(data.get('error'))[:200]}")
     if not isinstance(data, list):
         return ParseResult(error="not a Mastodon timeline: expected a JSON array of statuses")
-    result = ParseResult()
+    # The oldest status (a boost's own id and time, not the boosted one's) is where the next page starts.
+    oldest = data[-1] if data and isinstance(data[-1], dict) else {}
+    result = ParseResult(
+        meta={
+            "count": len(data),
+            "max_id": oldest.get("id"),
+            "oldest_at": parse_datetime(oldest.get("created_at")),
+        }
+    )
     for index, raw in enumerate(data):
         try:
             item = status_to_item(raw, base_url, source)
@@ -164,7 +175,12 @@ def status_to_item(raw: Any, base_url: str, source: Source) -> Item | None:
 async def collect_mastodon(
     source: Source, fetcher: Fetches, *, settings: Settings | None = None, known_urls: KnownUrls = None
 ) -> CollectResult:
-    """Look the account up (or take the tag), fetch its newest public statuses, parse them."""
+    """Look the account up (or take the tag), fetch its newest public statuses, parse them.
+
+    While a full page holds nothing the desk knows, the next older page is read too, up to
+    ``settings.social_max_pages``; a later page that fails costs a warning, not the posts already read.
+    """
+    settings = settings or Settings()
     out = CollectResult(source_id=source.id)
     target = parse_mastodon_url(source.url)
     if target is None:
@@ -197,18 +213,52 @@ async def collect_mastodon(
         url, etag=source.etag, last_modified=source.last_modified, accept=API_ACCEPT
     )
     out.fetches += 1
-    out.status, out.not_modified, out.retry_after = fetched.status, fetched.not_modified, fetched.retry_after
+    out.status, out.not_modified, out.retry_after = fetched.status, fetched.not_modified, _wait(fetched)
     out.etag, out.last_modified = fetched.etag, fetched.last_modified
-    if out.retry_after is None and fetched.headers.get("x-ratelimit-remaining") == "0":
-        reset = parse_datetime(fetched.headers.get("x-ratelimit-reset"))
-        if reset is not None:
-            from global24.models import utcnow
-
-            out.retry_after = max(0.0, (reset - utcnow()).total_seconds())
     if fetched.error or fetched.not_modified:
         out.error = fetched.error
         return out
-    parsed = parse_mastodon_statuses(fetched.content, target.base, source)
-    out.items, out.error, out.warnings = parsed.items, parsed.error, parsed.warnings
+    page = parse_mastodon_statuses(fetched.content, target.base, source)
+    out.items, out.error, out.warnings = page.items, page.error, page.warnings
     out.title = f"@{target.name}" if target.kind == "account" else f"#{target.name}"
+    pages = 1
+    while (
+        pages < settings.social_max_pages
+        and out.retry_after is None
+        and _older_unread(page, source, known_urls)
+    ):
+        pages += 1
+        fetched = await fetcher.fetch(f"{url}&max_id={quote(str(page.meta['max_id']))}", accept=API_ACCEPT)
+        out.fetches += 1
+        out.retry_after = _wait(fetched)
+        page = (
+            ParseResult(error=fetched.error)
+            if fetched.error
+            else parse_mastodon_statuses(fetched.content, target.base, source)
+        )
+        if page.error:
+            out.warnings.append(f"page {pages}: {page.error} (kept the {len(out.items)} newer posts)")
+            break
+        have = {item.id for item in out.items}
+        out.items += [item for item in page.items if item.id not in have]
+        out.warnings += [f"page {pages}: {warning}" for warning in page.warnings]
     return out
+
+
+def _older_unread(page: ParseResult, source: Source, known_urls: KnownUrls) -> bool:
+    """Whether older statuses may be unread: the page was full, nothing on it is stored yet
+    and its oldest status came after the source's last good fetch."""
+    if page.meta.get("count", 0) < PAGE_SIZE or not page.meta.get("max_id"):
+        return False
+    oldest_at = page.meta.get("oldest_at")
+    if source.last_ok_at is not None and oldest_at is not None and oldest_at <= source.last_ok_at:
+        return False
+    return not any(item.url and is_known(item.url, known_urls) for item in page.items)
+
+
+def _wait(fetched: FetchResult) -> float | None:
+    """Seconds the instance asks us to wait: Retry-After, or until X-RateLimit-Reset once none are left."""
+    if fetched.retry_after is not None or fetched.headers.get("x-ratelimit-remaining") != "0":
+        return fetched.retry_after
+    reset = parse_datetime(fetched.headers.get("x-ratelimit-reset"))
+    return None if reset is None else max(0.0, (reset - utcnow()).total_seconds())
