@@ -129,6 +129,22 @@ class Collector(Protocol):
     ) -> CollectResult: ...
 
 
+def older_may_be_unread(
+    page: ParseResult, source: Source, known_urls: KnownUrls, page_size: int, next_key: str
+) -> bool:
+    """Whether a paged timeline (Mastodon, Bluesky) may hold unread posts older than ``page``.
+
+    Only when the page was full and names a next page (``page.meta[next_key]``), nothing on it is
+    stored yet, and its oldest entry came after the source's last good fetch.
+    """
+    if page.meta.get("count", 0) < page_size or not page.meta.get(next_key):
+        return False
+    oldest_at = page.meta.get("oldest_at")
+    if source.last_ok_at is not None and oldest_at is not None and oldest_at <= source.last_ok_at:
+        return False
+    return not any(item.url and is_known(item.url, known_urls) for item in page.items)
+
+
 def is_known(url: str, known_urls: KnownUrls) -> bool:
     """True when ``known_urls`` (callable or container) says the URL is stored."""
     if known_urls is None:

@@ -25,7 +25,7 @@ from global24.sources.base import (
     ParseResult,
     absolute_url,
     error_text,
-    is_known,
+    older_may_be_unread,
     parse_datetime,
     source_display_name,
     to_int,
@@ -225,7 +225,7 @@ async def collect_bluesky(
     while (
         out.fetches < settings.social_max_pages
         and out.retry_after is None
-        and _older_unread(page, source, known_urls)
+        and older_may_be_unread(page, source, known_urls, PAGE_SIZE, "cursor")
     ):
         fetched = await fetcher.fetch(
             f"{url}&cursor={quote(str(page.meta['cursor']), safe='')}", accept=API_ACCEPT
@@ -245,14 +245,3 @@ async def collect_bluesky(
         out.items += [item for item in page.items if item.id not in have]
         out.warnings += [f"page {out.fetches}: {warning}" for warning in page.warnings]
     return out
-
-
-def _older_unread(page: ParseResult, source: Source, known_urls: KnownUrls) -> bool:
-    """Whether older posts may be unread: the page was full and has a cursor, nothing on it is
-    stored yet and its oldest entry came after the source's last good fetch."""
-    if page.meta.get("count", 0) < PAGE_SIZE or not page.meta.get("cursor"):
-        return False
-    oldest_at = page.meta.get("oldest_at")
-    if source.last_ok_at is not None and oldest_at is not None and oldest_at <= source.last_ok_at:
-        return False
-    return not any(item.url and is_known(item.url, known_urls) for item in page.items)

@@ -27,7 +27,7 @@ from global24.sources.base import (
     absolute_url,
     error_text,
     html_to_text,
-    is_known,
+    older_may_be_unread,
     parse_datetime,
     source_display_name,
     to_int,
@@ -225,7 +225,7 @@ async def collect_mastodon(
     while (
         pages < settings.social_max_pages
         and out.retry_after is None
-        and _older_unread(page, source, known_urls)
+        and older_may_be_unread(page, source, known_urls, PAGE_SIZE, "max_id")
     ):
         pages += 1
         fetched = await fetcher.fetch(f"{url}&max_id={quote(str(page.meta['max_id']))}", accept=API_ACCEPT)
@@ -243,17 +243,6 @@ async def collect_mastodon(
         out.items += [item for item in page.items if item.id not in have]
         out.warnings += [f"page {pages}: {warning}" for warning in page.warnings]
     return out
-
-
-def _older_unread(page: ParseResult, source: Source, known_urls: KnownUrls) -> bool:
-    """Whether older statuses may be unread: the page was full, nothing on it is stored yet
-    and its oldest status came after the source's last good fetch."""
-    if page.meta.get("count", 0) < PAGE_SIZE or not page.meta.get("max_id"):
-        return False
-    oldest_at = page.meta.get("oldest_at")
-    if source.last_ok_at is not None and oldest_at is not None and oldest_at <= source.last_ok_at:
-        return False
-    return not any(item.url and is_known(item.url, known_urls) for item in page.items)
 
 
 def _wait(fetched: FetchResult) -> float | None:
