@@ -404,3 +404,42 @@ def test_a_story_leaving_the_window_joins_the_live_story_it_belongs_to(tfidf_onl
     later = c.assign(post(2, "Chess: Magnus Carlsen wins the rapid title in Samarkand", "s2", 11))
     assert c.resolve(first) == c.resolve(live)  # merged before it left the window
     assert later.merged and {c.resolve(x) for pair in later.merged for x in pair} == {c.resolve(live)}
+
+
+def _early_report_stream(clusterer: StoryClusterer) -> dict[str, str]:
+    """An early report (few of the story's words among its own) lands before the story forms, then
+    the story grows over a stream of unrelated items; returns each item's final story."""
+    import random
+
+    rnd = random.Random(7)
+    vocab = [f"w{i}x" for i in range(3000)]
+    early = "rotterdam dockers strike " + " ".join(f"e{k}q" for k in range(12))
+    ids = {"early": clusterer.assign(Item(id="early", source_id="a", text=early)).story_id}
+    texts = [
+        "rotterdam port strike dockers wages union talks stall ships anchored offshore day {n}",
+        "dockers at rotterdam port stay on strike over wages union says talks stall day {n}",
+    ]
+    n = 0
+    for i in range(300):
+        if i % 10 == 5 and n < 12:
+            item = Item(id=f"s{n}", source_id=f"o{n}", text=texts[n % 2].format(n=n))
+            ids[item.id] = clusterer.assign(item).story_id
+            n += 1
+        else:
+            clusterer.assign(Item(id=f"f{i}", source_id="f", text=" ".join(rnd.sample(vocab, 12))))
+    clusterer.review()
+    return {k: clusterer.resolve(v) for k, v in ids.items()}
+
+
+def test_an_item_that_came_before_its_story_joins_it_on_a_second_look(tfidf_only, monkeypatch) -> None:
+    import global24.clustering as clustering
+
+    c = StoryClusterer(tfidf_only)
+    final = _early_report_stream(c)
+    assert len(set(final.values())) == 1 and c.stats["second_look"] == 1
+    # without the second look the early report stays a story of its own: the look is what joined it
+    monkeypatch.setattr(clustering, "SECOND_LOOKS", (10**9,))
+    c = StoryClusterer(tfidf_only)
+    final = _early_report_stream(c)
+    assert final["early"] != final["s0"] and len({final[f"s{n}"] for n in range(12)}) == 1
+    assert c.stats["second_look"] == 0

@@ -33,7 +33,7 @@ import json
 import math
 import pickle
 import time
-from collections import Counter
+from collections import Counter, deque
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,11 @@ CANDIDATE_TERMS = 16  # item terms used to find candidate stories
 CANDIDATES = 12  # candidates scored exactly
 NOISE_PRIOR = 0.06  # background cosine between an item and stories it does not belong to, before any is seen
 NOISE_RATE = 0.005  # how fast the background estimate follows the stream
+# An item that starts a story often only arrived before the story it belongs to had formed
+# (the first report of an event, or a side item whose neighbours came later). Such a
+# single-item story gets a second look when the stream has moved on by each of these many
+# items: if it would now join a story, it is merged into it. Bounded: at most three looks.
+SECOND_LOOKS = (128, 1024, 8192)
 
 
 class StoryClusterer(StoryIndex, StoryMerging):
@@ -85,6 +90,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
         self.bridge = crosslingual.LanguageBridge()
         self.lang_counts: dict[str, int] = {}
         self.main_lang = "en"
+        self.second_looks: deque[tuple[int, int, str]] = deque()  # (due count, look number, story id)
 
     # public API ---------------------------------------------------------------------------
     @property
@@ -124,6 +130,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
             story, is_new = best, False
         else:
             story, is_new, via = self._new_story(item), True, "new"
+            self.second_looks.append((self.count + SECOND_LOOKS[0], 0, story.id))
             score = 0.0 if best is None else score
         self._add(story, item, vec, feats, lang, t, score, emb)
         result = self._with_pending(
@@ -133,6 +140,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
             self._maybe_merge(story, t, result)
             self._maybe_split(self.stories_by_id[result.story_id], t, result, item.id)
         self.touched_ids[self.resolve(result.story_id)] = None
+        self._second_looks(result)
         if self.count % CONSOLIDATE_EVERY == 0:
             if self.count % REVIEW_EVERY == 0:  # now and then every live story, not just the touched ones
                 self._touch_reviewable()
@@ -186,6 +194,26 @@ class StoryClusterer(StoryIndex, StoryMerging):
         obj = cls(settings)
         obj.__dict__.update(state)
         return obj
+
+    def _second_looks(self, result: Assignment) -> None:
+        """Merge single-item stories that are due a second look into the story they would now join."""
+        queue = self.second_looks
+        while queue and queue[0][0] <= self.count:
+            _, look, sid = queue.popleft()
+            s = self.stories_by_id.get(sid)
+            if s is None or s.merged_into or not s.indexed or s.items != 1 or not s.ring:
+                continue  # gone, or no longer alone (joined, or syndicated copies corroborate it)
+            vec = s.ring[0][1]
+            best, score = self._best(vec, s.last_seen, self._entity_weights(list(s.names)), exclude=sid)
+            if best is not None and score >= self.threshold:  # what a join needs, no more
+                big, small = (best, s) if (best.mass, -best.order) >= (s.mass, -s.order) else (s, best)
+                self._merge(small, big)
+                result.merged.append((small.id, big.id))
+                if self.resolve(result.story_id) == big.id:
+                    result.story_id = big.id
+                self.stats["second_look"] += 1
+            elif look + 1 < len(SECOND_LOOKS):
+                queue.append((self.count + SECOND_LOOKS[look + 1] - SECOND_LOOKS[look], look + 1, sid))
 
     # time ------------------------------------------------------------------------------------
     def _clock_for(self, item: Item) -> float:
@@ -268,9 +296,17 @@ class StoryClusterer(StoryIndex, StoryMerging):
         return {e: x / total for e, x in w.items()} if total > 0 else {}
 
     def _best(
-        self, vec: SparseVector, t: float, ents: dict[str, float] | None = None
+        self,
+        vec: SparseVector,
+        t: float,
+        ents: dict[str, float] | None = None,
+        exclude: str | None = None,
     ) -> tuple[StoryState | None, float]:
-        """Best live story by cosine × size prior × time closeness, via the inverted index."""
+        """Best live story by cosine × size prior × time closeness, via the inverted index.
+
+        ``exclude``: a story not to consider (a second look at a story's own item); such a
+        look does not feed the background-similarity estimate, which follows arrivals.
+        """
         if not vec:
             return None, 0.0
         acc: dict[str, float] = {}
@@ -287,6 +323,8 @@ class StoryClusterer(StoryIndex, StoryMerging):
             if post:
                 for sid, cw in post.items():
                     acc[sid] = acc.get(sid, 0.0) + w * cw
+        if exclude is not None:
+            acc.pop(exclude, None)
         if not acc:
             return None, 0.0
         stories = self.stories_by_id
@@ -307,7 +345,8 @@ class StoryClusterer(StoryIndex, StoryMerging):
             score *= self._closeness(s, t)
             if score > best_score or (score == best_score and best is not None and s.order < best.order):
                 best, best_score = s, score
-        if len(cosines) >= 3:  # the stream's background similarity: candidates after the best one
+        # the stream's background similarity (candidates after the best one), from arrivals only
+        if len(cosines) >= 3 and exclude is None:
             cosines.sort(reverse=True)
             bg = sum(cosines[1:6]) / len(cosines[1:6])
             self.noise += NOISE_RATE * (bg - self.noise)
