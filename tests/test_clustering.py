@@ -443,3 +443,14 @@ def test_an_item_that_came_before_its_story_joins_it_on_a_second_look(tfidf_only
     final = _early_report_stream(c)
     assert final["early"] != final["s0"] and len({final[f"s{n}"] for n in range(12)}) == 1
     assert c.stats["second_look"] == 0
+
+
+def test_a_merged_story_stays_open_as_long_as_its_newest_part(tfidf_only) -> None:
+    c = StoryClusterer(tfidf_only)
+    old = c.stories_by_id[c.assign(post(1, "Storm Ciaran batters Brittany, Brest airport shut", "a", 0)).story_id]
+    new = c.stories_by_id[c.assign(post(2, "Chess: Carlsen wins the rapid title in Samarkand", "b", 60)).story_id]
+    c._merge(new, old)  # as a consolidation or a second look would
+    c.assign(post(3, "Lunar eclipse visible across Asia on Sunday night", "c", 100))  # the clock moves on
+    assert old.indexed  # idle 40 h since its newest item, not 100 h since its own last join
+    c.assign(post(4, "Tide tables for the Solent this weekend", "d", 140))
+    assert not old.indexed  # and closes once that part is idle past the window too

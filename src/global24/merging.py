@@ -94,7 +94,6 @@ class StoryMerging:
         if other is None:
             return
         big, small = (other, s) if (other.mass, -other.order) >= (s.mass, -s.order) else (s, other)
-        big.touched = max(big.touched, small.touched)  # the merged story stays open as long as either
         self._merge(small, big)
         self.pending_merges.append((small.id, big.id))
         self.stats["last_look"] += 1
@@ -269,6 +268,7 @@ class StoryMerging:
             min(big.first_seen, small.first_seen),
             max(big.last_seen, small.last_seen),
         )
+        big.touched = max(big.touched, small.touched)  # it stays open as long as either would have
         for src, n in small.sources.items():
             big.sources[src] = big.sources.get(src, 0) + n
         big.entities.update(small.entities)
