@@ -85,6 +85,16 @@ def _orphan_pronoun(text: str) -> bool:
     return not any(e.label == "NAME" and " " in e.text for e in tx.entities(text))
 
 
+_GENERIC = re.compile(
+    r"^(?:Few|Many|Most|Some|Several|No|Every|All|Not (?:every|all|many)|Nobody|No one|Everyone)\s+[a-z]"
+)
+
+
+def _is_generic(text: str) -> bool:
+    """Opens with a quantifier and a common noun: a general claim that sets up the next sentence."""
+    return bool(_GENERIC.match(text))
+
+
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 
 
@@ -116,6 +126,7 @@ class Unit:
     score: float = 0.0
     group: int = -1  # id of the same-claim group (units saying the same thing)
     dangling: bool = False  # opens with a pronoun or connective: needs the sentence before it
+    generic: bool = False  # a claim about no one in particular ("Few new leaders face …")
 
     @property
     def words(self) -> int:
@@ -242,6 +253,7 @@ def units_from_item(
                 dates=tx.dates(c.text) if lang == "en" else [],
                 quote=q,
                 dangling=_is_dangling(c.text) or _orphan_pronoun(c.text) if lang == "en" else False,
+                generic=lang == "en" and _is_generic(c.text),
             )
         )
     return out

@@ -138,6 +138,14 @@ def _modifier(word: str, texts: list[str]) -> bool:
     return lower * 2 > len(after)
 
 
+def _noun(word: str, texts: list[str]) -> bool:
+    """Written after an article or possessive at least once ("the investment"): a thing, not an act."""
+    cue = re.compile(
+        rf"\b(?:the|a|an|its|their|his|her|this|that|of|in)\s+{re.escape(word)}\b", re.IGNORECASE
+    )
+    return word.lower() not in _VERBISH and any(cue.search(t) for t in texts)
+
+
 def _occurrences(phrase: str, text: str) -> list[re.Match]:
     return list(re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.IGNORECASE))
 
@@ -167,7 +175,7 @@ def _candidates(texts: list[str], names: set[str], verbs: set[str]) -> list[str]
     cands = [p for p in tx.keyphrases(text, top=25) if _good_phrase(p, names, verbs)]
     for t in texts:
         toks = re.findall(r"[A-Za-z][\w'’\-]*", _QUOTED.sub(" | ", t))
-        for n in (4, 3, 2):
+        for n in (4, 3, 2, 1):
             for k in range(len(toks) - n + 1):
                 p = " ".join(toks[k : k + n])
                 if p in t and _good_phrase(p, names, verbs):
@@ -201,11 +209,17 @@ def heading_for(
     for p in _candidates(texts, names, verbs):
         toks = p.split()
         low = [t.lower() for t in toks]
-        if set(low) & _KIN or (len(toks) == 1 and p[:1].islower()):
+        if set(low) & _KIN:
             continue
         cover = sum(bool(_occurrences(p, t)) for t in texts)
         if cover < need or not _unquoted(p, texts):
             continue
+        if (
+            len(toks) == 1
+            and p[:1].islower()
+            and not (cover >= 2 and cover * 2 > len(texts) and _noun(p, texts))
+        ):
+            continue  # a lone common word heads a section only when most of it is about that thing
         fresh = sum(t not in stale for t in low) / len(low)
         if fresh < 0.5:
             continue
@@ -215,9 +229,10 @@ def heading_for(
             continue  # "inflation close", "good place", "warm words": not a topic
         if any(t.endswith(("'s", "’s")) for t in low):
             continue
-        if len(toks) == 1 and _modifier(p, texts):
+        if len(toks) == 1 and p[:1].isupper() and _modifier(p, texts):
             continue  # "Japanese" in "Japanese sailors": an adjective, not a topic
-        kind = 0 if any(t[:1].islower() for t in toks) else 1
+        # topics ("critical minerals") first, then a word most sentences are about, then names
+        kind = 1 if not any(t[:1].islower() for t in toks) else (0.5 if len(toks) == 1 else 0)
         scored.append(((kind, -cover, -len(toks), len(p)), p))
     if not scored:
         return fallback

@@ -20,6 +20,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from global24 import text as tx
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
@@ -185,12 +187,193 @@ def _theme_of(u: Unit) -> str | None:
     return best if n1 and n1 > n2 else None
 
 
-def _coherent(ev: Evidence, ids: list[int], theme: str) -> tuple[list[int], list[int]]:
-    """(kept, left): a sentence stays in a theme when it shares a theme term with another
-    of the section's sentences or carries two of its own; the rest go to a general section."""
-    terms = {i: _theme_terms(ev.units[i], theme) for i in ids}
-    kept = [i for i in ids if len(terms[i]) >= 2 or any(terms[i] & terms[j] for j in ids if j != i)]
-    return kept, [i for i in ids if i not in kept]
+NEIGHBOUR_WEIGHT = 0.3  # how much the sentences around a passage in its item say what it is about
+COMMON_WEIGHT = 0.7  # share of the story's common direction taken out before comparing passages
+CLUSTER_SIM = 0.10  # mean cosine the passages of one theme keep to each other
+FIT_SIM = 0.08  # a passage less similar than this to the rest of its theme is left out
+PASSAGE_SENTENCES = 3  # a sentence and at most two that lean on it ("He said …")
+
+
+def _passages(ev: Evidence, heads: list[int], blocked: set[int], latest: datetime | None) -> list[list[int]]:
+    """Each head sentence with the sentences that follow and lean on it in its own item."""
+    at = {(u.item_id, u.position): u for u in ev.units}
+    groups = {ev.units[i].group for i in blocked}
+    out = []
+    for h in heads:
+        u = ev.units[h]
+        run = [h]
+        while len(run) < PASSAGE_SENTENCES:
+            f = at.get((u.item_id, ev.units[run[-1]].position + 1))
+            if (
+                f is None
+                or not f.dangling
+                or f.id in blocked
+                or f.group in groups
+                or f.score <= 0
+                or not informative(f)
+                or _stale(f, latest)
+            ):
+                break
+            run.append(f.id)
+        out.append(run)
+    return out
+
+
+def _contextual(ev: Evidence, passages: list[list[int]]) -> np.ndarray:
+    """Passage vectors for grouping by topic: the sum of its sentences' TF-IDF rows and a share
+    of the sentences around it, less what every sentence of the story shares (its main
+    actors), L2-normalised."""
+    at = {(u.item_id, u.position): u.id for u in ev.units}
+    rows = []
+    for run in passages:
+        v = ev.vectors[run].astype(np.float64).sum(axis=0)
+        first, last = ev.units[run[0]], ev.units[run[-1]]
+        for key in ((first.item_id, first.position - 1), (last.item_id, last.position + 1)):
+            j = at.get(key)
+            if j is not None:
+                v = v + NEIGHBOUR_WEIGHT * ev.vectors[j]
+        rows.append(v)
+    x = np.array(rows)
+    main = [u.id for u in ev.units if not u.background and u.lang == "en"]
+    c = ev.vectors[main].mean(axis=0).astype(np.float64)
+    c /= float(np.linalg.norm(c)) or 1.0
+    x -= COMMON_WEIGHT * np.outer(x @ c, c)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+def _clusters(sim: np.ndarray) -> list[list[int]]:
+    """Average-linkage groups of rows whose mean pairwise cosine stays at or above CLUSTER_SIM."""
+    groups = [[k] for k in range(len(sim))]
+    while len(groups) > 1:
+        best, pair = CLUSTER_SIM, None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                m = float(sim[np.ix_(groups[a], groups[b])].mean())
+                if m >= best:
+                    best, pair = m, (a, b)
+        if pair is None:
+            break
+        a, b = pair
+        groups[a] = groups[a] + groups.pop(b)
+    return groups
+
+
+def _fitting(sim: np.ndarray, rows: list[int]) -> list[int]:
+    """Drop, one at a time, the row least similar to the others while it is below FIT_SIM."""
+    rows = list(rows)
+    while len(rows) > 2:
+        fit = [float(np.mean([sim[r, o] for o in rows if o != r])) for r in rows]
+        k = int(np.argmin(fit))
+        if fit[k] >= FIT_SIM:
+            break
+        rows.pop(k)
+    return rows
+
+
+def _label(ev: Evidence, ids: list[int]) -> str:
+    """The broad theme most of the section's sentences carry, else "general"."""
+    votes = Counter(_theme_of(ev.units[i]) for i in ids)
+    th, n = max(((k, v) for k, v in votes.items() if k), key=lambda kv: kv[1], default=(None, 0))
+    return th if th and n * 2 > len(ids) else "general"
+
+
+def _passage_paragraphs(ev: Evidence, runs: list[list[int]], size: int = 3) -> list[list[Planned]]:
+    """Paragraphs of whole passages in reading order: a leaning sentence never opens one."""
+    heads = _reading_order(ev, [r[0] for r in runs])
+    by_head = {r[0]: r for r in runs}
+    paras: list[list[Planned]] = []
+    for h in heads:
+        run = by_head[h]
+        if not paras or len(paras[-1]) + len(run) > size + 1 or len(paras[-1]) >= size:
+            paras.append([])
+        paras[-1].extend(Planned(i) for i in run)
+    return paras
+
+
+def theme_sections(
+    ev: Evidence,
+    pool: list[int],
+    used: list[int],
+    headings: set[str],
+    verbs: set[str],
+    per_section: int,
+    budget: float,
+    latest: datetime | None = None,
+) -> list[PlannedSection]:
+    """Thematic sections: passages grouped by what they are about (their words and their
+    neighbours'), each group headed by its own key phrase. A passage that fits no group is
+    left out rather than put in a catch-all; a generic opening ("Few leaders …") is no head."""
+    if ev.vectors is None:
+        return []
+    used_groups = {ev.units[i].group for i in used}
+    best: dict[int, int] = {}
+    for i in pool:  # one copy of a sentence several items carry: the best placed
+        u = ev.units[i]
+        if u.score <= 0 or u.group in used_groups or u.generic:
+            continue
+        j = best.get(u.group)
+        if j is None or (u.duplicate, -u.score) < (ev.units[j].duplicate, -ev.units[j].score):
+            best[u.group] = i
+    heads = sorted(best.values())
+    runs = _passages(ev, heads, set(used), latest)
+    if len(runs) < 2:
+        return []
+    sim = _contextual(ev, runs) @ _contextual(ev, runs).T
+    clusters = [[k for k in g] for g in _clusters(sim)]
+    clusters.sort(key=lambda g: -sum(ev.units[runs[k][0]].score for k in g))
+    taken = list(used)
+    groups: list[list[int]] = []
+    for ks in clusters:
+        if budget <= 0:
+            break
+        order = mmr(ev, [runs[k][0] for k in ks], per_section, avoid=taken)
+        row = {runs[k][0]: k for k in ks}
+        chosen, n = [], 0
+        for h in order:
+            run = runs[row[h]]
+            if n + len(run) <= per_section + 1 and not set(run) & set(taken):
+                chosen.append(row[h])
+                n += len(run)
+        chosen = _fitting(sim, chosen)
+        ids = [i for k in chosen for i in runs[k]]
+        if len(chosen) < 2 or (len(ids) < 3 and len({ev.units[i].item_id for i in ids}) < 2):
+            continue
+        taken.extend(ids)
+        budget -= sum(ev.units[i].words for i in ids)
+        groups.append(chosen)
+    # a passage left over joins the theme it is closest to, when it is close enough and there is room
+    for k, run in enumerate(runs):
+        if (
+            not groups
+            or budget <= 0
+            or set(run) & set(taken)
+            or any(ev.units[i].group in used_groups for i in run)
+        ):
+            continue
+        fits = [(float(np.mean(sim[k, g])), n) for n, g in enumerate(groups)]
+        fit, n = max(fits)
+        size = sum(len(runs[j]) for j in groups[n])
+        if fit >= FIT_SIM * 1.5 and size + len(run) <= per_section + 1:
+            groups[n].append(k)
+            taken.extend(run)
+            used_groups |= {ev.units[i].group for i in run}
+            budget -= sum(ev.units[i].words for i in run)
+    names = set(headings)
+    out: list[PlannedSection] = []
+    for chosen in groups:
+        picked = [runs[k] for k in chosen]
+        ids = [i for r in picked for i in r]
+        th = _label(ev, ids)
+        label = "Other Developments" if th == "general" else th.capitalize()
+        paras = _passage_paragraphs(ev, picked)
+        h = heading_for([ev.units[p.unit].text for para in paras for p in para], names, label, verbs)
+        if h in names:
+            continue  # nothing to call it that is not already taken: better left out than mislabelled
+        names.add(h)
+        out.append(PlannedSection(f"theme:{th}", h, paras))
+    return out
 
 
 def _lower_first(ev: Evidence, text: str) -> str:
@@ -402,39 +585,11 @@ def plan_outline(
 
     reserved = {u.id for u in main if _FORWARD.search(u.text)} | {u.id for u in main if u.kind == "post"}
     fresh_forward = [i for i in articles if _FORWARD.search(ev.units[i].text)]
-    themes: dict[str, list[int]] = defaultdict(list)
-    for i in articles:
-        if i in used or i in reserved:
-            continue
-        th = _theme_of(ev.units[i])
-        themes[th or "general"].append(i)
-    theme_sections: list[tuple[float, PlannedSection]] = []
-    general = themes.pop("general", [])
-    order = sorted(themes.items(), key=lambda kv: -sum(ev.units[i].score for i in kv[1]))
-    for th, ids in [*order, ("general", general)]:
-        if words >= max_words * 0.8:
-            break
-        if th == "general":
-            ids = [i for i in general if i not in used]
-        pick = mmr(ev, ids, per_section, avoid=used)
-        if th != "general":
-            pick, left = _coherent(ev, pick, th)
-            general.extend(left)
-        if len(pick) < 2 or (
-            th != "general" and len(pick) < 3 and len({ev.units[i].item_id for i in pick}) < 2
-        ):
-            general.extend(i for i in ids if i not in pick)
-            general.extend(pick)  # too thin for a section of its own: the general section may take it
-            continue
-        take(pick)
-        label = "Other Developments" if th == "general" else th.capitalize()
-        h = heading_for([ev.units[i].text for i in pick], headings, label, verbs)
-        headings.add(h)
-        sec = PlannedSection(
-            f"theme:{th}", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, pick)])
-        )
-        theme_sections.append((sum(ev.units[i].score for i in pick), sec))
-    sections.extend(s for _, s in theme_sections)
+    pool = [i for i in articles if i not in used and i not in reserved]
+    for sec in theme_sections(ev, pool, used, headings, verbs, per_section, max_words * 0.8 - words, latest):
+        take(sec.units())
+        headings.add(sec.heading)
+        sections.append(sec)
 
     posts = [u.id for u in main if u.kind == "post" and not _stale(u, latest)]
     reacts = mmr(ev, posts, 4, lam=0.6, avoid=used)

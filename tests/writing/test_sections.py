@@ -1,0 +1,30 @@
+"""Thematic sections: passages grouped by topic, no catch-all dumping, no context-free openings."""
+
+from __future__ import annotations
+
+from global24.writing.evidence import _is_generic, build_evidence
+from global24.writing.outline import plan_outline
+
+
+def test_generic_openings_are_recognised():
+    assert _is_generic(
+        "Few new leaders face a visit from the president of the United States in their first week."
+    )
+    assert not _is_generic(
+        "Few details of the framework were released by the White House on Tuesday.".lower()
+    )
+    assert not _is_generic("President Donald Trump left Tokyo on Wednesday with two signed documents.")
+
+
+def test_theme_sections_open_on_their_own_and_keep_distinct_headings(tokyo_items):
+    ev = build_evidence(tokyo_items)
+    outline = plan_outline(ev)
+    themes = [s for s in outline.sections if s.kind.startswith("theme:")]
+    assert len(themes) >= 2
+    assert len({s.heading for s in outline.sections}) == len(outline.sections)
+    for sec in themes:
+        for para in sec.paragraphs:
+            first = ev.units[para[0].unit]
+            assert not first.dangling and not first.generic, (sec.heading, first.text)
+    texts = [ev.units[i].text for s in themes for i in s.units()]
+    assert not any(t.startswith("Few new leaders") for t in texts)
