@@ -28,3 +28,19 @@ def test_theme_sections_open_on_their_own_and_keep_distinct_headings(tokyo_items
             assert not first.dangling and not first.generic, (sec.heading, first.text)
     texts = [ev.units[i].text for s in themes for i in s.units()]
     assert not any(t.startswith("Few new leaders") for t in texts)
+
+
+def test_reactions_quote_posts_that_say_something(tokyo_items, wsettings):
+    # a post line of nothing but hashtags (the demo's Tide Watch posts end on one) is no reaction
+    from dataclasses import replace
+
+    from global24.writing import write_article
+    from tests.writing.conftest import story_of
+
+    posts = [it for it in tokyo_items if it.kind == "post"]
+    tagged = replace(posts[0], id="tags-only", text="#Trump #Japan #Tokyo")
+    items = [it for it in tokyo_items if it.kind == "article"] + [posts[0], tagged]
+    article = write_article(story_of(items, "trump-tokyo-visit"), items, wsettings)
+    quoted = [x.text for s in article.sections if s.kind == "reactions" for p in s.paragraphs for x in p]
+    assert quoted, "the real post is quoted"
+    assert not any("#Trump #Japan #Tokyo" in t for t in quoted), quoted

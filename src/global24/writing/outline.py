@@ -163,6 +163,14 @@ def _reading_order(ev: Evidence, ids: list[int]) -> list[int]:
     return sorted(ids, key=lambda i: (first[ev.units[i].item_id], ev.units[i].item_id, ev.units[i].position))
 
 
+_TAGS_AND_LINKS = re.compile(r"(?:[#@]\w[\w.-]*|https?://\S+)")
+
+
+def _says_something(text: str) -> bool:
+    """A post line worth quoting: at least four words once hashtags, handles and links are gone."""
+    return len(re.findall(r"\w+", _TAGS_AND_LINKS.sub(" ", text))) >= 4
+
+
 def _paragraphs(ev: Evidence, planned: list[Planned], size: int = 3) -> list[list[Planned]]:
     paras: list[list[Planned]] = []
     for p in planned:
@@ -591,7 +599,7 @@ def plan_outline(
         headings.add(sec.heading)
         sections.append(sec)
 
-    posts = [u.id for u in main if u.kind == "post" and not _stale(u, latest)]
+    posts = [u.id for u in main if u.kind == "post" and not _stale(u, latest) and _says_something(u.text)]
     reacts = mmr(ev, posts, 4, lam=0.6, avoid=used)
     reacts += mmr(ev, [i for i in articles if _REACTION.search(ev.units[i].text)], 3, avoid=used + reacts)
     if reacts:
