@@ -450,11 +450,28 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
             return False
         return n >= 2 or (n == 1 and bool(u.dates or u.quantities))
 
+    def plain(u: Unit) -> bool:
+        """A statement that stands on its own and says something: a name, figure or date; no question,
+        no claim about no one in particular, no leaning opening."""
+        return informative(u) and not (u.text.rstrip().endswith("?") or u.generic or u.dangling)
+
     ledes = [i for i in pool if ev.units[i].position <= 2 and not ev.units[i].duplicate]
-    ledes = [i for i in ledes if newsy(ev.units[i])] or ledes
+    ledes = [i for i in ledes if newsy(ev.units[i])] or [i for i in ledes if plain(ev.units[i])] or ledes
     if len(ledes) < 3:
-        ledes = list(pool)
-    short = [i for i in ledes if ev.units[i].words <= 40]
+        ledes = [i for i in pool if plain(ev.units[i])] or list(pool)
+
+    # a fact many items report in their opening lines comes first: score x echo across items
+    def echo(i: int) -> float:
+        others = {ev.units[j].item_id for j in ledes if ev.units[j].item_id != ev.units[i].item_id}
+        near = {
+            ev.units[j].item_id for j in ledes if ev.units[j].item_id in others and ev.similarity(i, j) >= 0.3
+        }
+        return ev.units[i].score * (1 + math.log1p(len(near)))
+
+    # the dek: the most central short opening sentence that stands on its own
+    short = [i for i in ledes if ev.units[i].words <= 40 and plain(ev.units[i])] or [
+        i for i in ledes if ev.units[i].words <= 40
+    ]
     dek = max(short, key=lambda i: (ev.units[i].score, -i), default=None)
     avoid = [dek] if dek is not None else []
     chosen: list[int] = []
@@ -465,14 +482,6 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
         i for i in ledes
         if i != dek and not any(ev.similarity(i, a) >= 0.45 or ev.units[i].group == ev.units[a].group for a in avoid)
     ]  # fmt: skip
-
-    # a fact many items report in their opening lines comes first: score x echo across items
-    def echo(i: int) -> float:
-        others = {ev.units[j].item_id for j in ledes if ev.units[j].item_id != ev.units[i].item_id}
-        near = {
-            ev.units[j].item_id for j in ledes if ev.units[j].item_id in others and ev.similarity(i, j) >= 0.3
-        }
-        return ev.units[i].score * (1 + math.log1p(len(near)))
 
     ranked = sorted(pool, key=lambda i: (-echo(i), i))
     for i in ranked:
@@ -599,7 +608,11 @@ def plan_outline(
         headings.add(sec.heading)
         sections.append(sec)
 
-    posts = [u.id for u in main if u.kind == "post" and not _stale(u, latest) and _says_something(u.text)]
+    posts = [
+        u.id
+        for u in main
+        if u.kind == "post" and not _stale(u, latest) and not u.dangling and _says_something(u.text)
+    ]
     reacts = mmr(ev, posts, 4, lam=0.6, avoid=used)
     reacts += mmr(ev, [i for i in articles if _REACTION.search(ev.units[i].text)], 3, avoid=used + reacts)
     if reacts:

@@ -20,6 +20,10 @@ _FUTURE = re.compile(
 )
 
 
+def _stands_alone(u: Unit) -> bool:
+    return informative(u) and not (u.text.rstrip().endswith("?") or u.dangling or u.generic)
+
+
 @dataclass
 class Entry:
     day: date
@@ -60,6 +64,8 @@ def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[
         for u in ev.units:
             if u.background or u.duplicate or u.published is None or u.id in avoid or u.kind == "post":
                 continue
+            if u.lang == "en" and not _stands_alone(u):
+                continue  # a question, a truism or a sentence leaning on the one before is no entry
             if u.lang == "en" and (u.item_id not in best or u.score > best[u.item_id].score):
                 best[u.item_id] = u
             elif u.lang != "en" and u.item_id not in best:
