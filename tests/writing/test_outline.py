@@ -101,3 +101,21 @@ def test_plans_overtaken_by_later_reports_are_stale():
     by_item = {u.item_id: u for u in ev.units}
     assert _stale(by_item["a"], latest)
     assert not _stale(by_item["b"], latest)
+
+
+def test_timeline_fallback_skips_questions_and_sentences_that_say_nothing():
+    from global24.writing.timeline import build_timeline
+
+    def item(n: int, day: int, text: str) -> Item:
+        when = datetime(2025, 10, day, 9, 0, tzinfo=UTC)
+        return Item(id=f"t{n}", source_id=f"s{n}", text=text, published_at=when, fetched_at=when)
+
+    items = [
+        item(1, 27, "Why is everyone suddenly talking about data centres and electricity? It is complicated."),
+        item(2, 28, "The International Energy Agency projects that data-centre demand for power will double by 2030."),
+        item(3, 29, "Utilities in Virginia and Texas filed plans for 40 gigawatts of new generation for data centres."),
+        item(4, 30, "Ireland's statistics office said data centres used 22% of the country's metered electricity."),
+    ]
+    entries = build_timeline(build_evidence(items), avoid=set())
+    texts = [e.unit.text for e in entries]
+    assert len(texts) == 3 and not any(t.endswith("?") for t in texts), texts
