@@ -119,3 +119,20 @@ def test_timeline_fallback_skips_questions_and_sentences_that_say_nothing():
     entries = build_timeline(build_evidence(items), avoid=set())
     texts = [e.unit.text for e in entries]
     assert len(texts) == 3 and not any(t.endswith("?") for t in texts), texts
+
+
+def test_a_visit_announced_as_due_is_stale_once_it_happened():
+    reported = datetime(2025, 10, 27, 9, 0, tzinfo=UTC)
+    latest = datetime(2025, 10, 29, 9, 0, tzinfo=UTC)
+    ev = build_evidence(
+        [
+            Item(
+                id="d1",
+                source_id="s",
+                text="On Tuesday he is due at Akasaka Palace, the State Guest House, for talks with Ms. Takaichi.",
+                published_at=reported,
+                fetched_at=reported,
+            )
+        ]
+    )
+    assert _stale(ev.units[0], latest)

@@ -60,7 +60,7 @@ _HISTORY = re.compile(
 )
 _FORWARD = re.compile(
     r"\b(will|expects?|(?:is|are|was|were) expected to|plans? to|planned|(?:is|are|was|were) set to|"
-    r"(?:is|are|was|were) due to|"
+    r"(?:is|are|was|were) due (?:to|at|in|on|for|back)|"
     r"scheduled|next (?:week|month|year)|upcoming|later this|in the coming|aims? to|intends? to|is to|are to)\b",
     re.IGNORECASE,
 )
