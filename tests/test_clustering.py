@@ -310,8 +310,8 @@ def test_demo_corpus_stories(settings) -> None:
 
 @pytest.mark.slow
 @pytest.mark.xfail(
-    reason="target not reached yet: 33 of 36 Tokyo items are one story; two posts about the flight on to "
-    "Busan join the Korea story and one Japanese departure report stays alone",
+    reason="target not reached yet: 34 of 36 Tokyo items are one story; two posts about the flight on to "
+    "Busan join the Korea story (a departure post that joins Tokyo instead bridges the Korea stories into it)",
     strict=False,
 )
 def test_demo_tokyo_visit_is_one_story(settings) -> None:
@@ -455,3 +455,33 @@ def test_a_merged_story_stays_open_as_long_as_its_newest_part(tfidf_only) -> Non
     assert old.indexed  # idle 40 h since its newest item, not 100 h since its own last join
     c.assign(post(4, "Tide tables for the Solent this weekend", "d", 140))
     assert not old.indexed  # and closes once that part is idle past the window too
+
+
+def test_a_near_tie_across_languages_goes_to_the_far_larger_story() -> None:
+    """The encoder cannot separate two stories within MARGIN: the far larger one takes the item."""
+    np = pytest.importorskip("numpy")
+    from global24 import crosslingual
+
+    def story_vector(cos: float, axis: int) -> np.ndarray:
+        v = np.zeros(8, dtype=np.float32)
+        v[0], v[axis] = cos, (1.0 - cos * cos) ** 0.5
+        return v
+
+    item = story_vector(1.0, 1)
+    bridge = crosslingual.LanguageBridge()
+    cosines = {"small": 0.844, "big": 0.834, "other": 0.80, "close": 0.825}
+    for axis, (sid, cos) in enumerate(cosines.items(), start=2):
+        bridge.stories[sid] = crosslingual.StoryVector(
+            main=story_vector(cos, axis), encoded=crosslingual.EXEMPLARS
+        )
+    apart = lambda a, b: False  # noqa: E731  (four different events)
+    no_names = lambda sid: 0.0  # noqa: E731
+    mass = {"small": 3, "big": 30, "other": 10, "close": 10}.__getitem__
+    pool = ["small", "big", "other"]
+    assert bridge.best_story(item, pool, apart, no_names) == (None, pytest.approx(0.844, abs=1e-3))
+    assert bridge.best_story(item, pool, apart, no_names, mass)[0] == "big"
+    # not far larger: still a tie nobody wins
+    not_far = {"small": 10, "big": 30, "other": 1}.__getitem__
+    assert bridge.best_story(item, pool, apart, no_names, not_far)[0] is None
+    # the larger one must clear the margin over every other event too
+    assert bridge.best_story(item, [*pool, "close"], apart, no_names, mass)[0] is None

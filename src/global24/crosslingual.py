@@ -18,7 +18,10 @@ in a foreign language linking to the main-language story of the same event
 (:meth:`LanguageBridge.link_partner`), where the mean of several members is
 steadier than one item. Cosines of e5 sit in a narrow band (unrelated news
 ≈ 0.78-0.84, the same event across languages ≈ 0.83-0.93), so a match needs
-both a floor and a margin over the best story about another event.
+both a floor and a margin over the best story about another event. When the
+best two are within that margin, an item joins the far larger one (the size
+prior TF-IDF scoring uses too), provided it clears the floor and the margin over
+every other event; otherwise it waits alone.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from global24.vectors import get_embedder
 ITEM_JOIN = 0.83  # e5 cosine (item vs story vector) to join a story in another language ...
 LINK_JOIN = 0.85  # e5 cosine (story vs story vector) to link a foreign-only story to another ...
 MARGIN = 0.015  # ... when it beats the best story that is not the same event by this much
+SIZE_TIE = 4.0  # of two near-tied stories (within MARGIN) an item joins the one this many times larger
 LATIN_BONUS = 0.1  # × the share of the item's names (IDF-weighted) the story mentions, added to the cosine
 NAMES_VETO = 0.1  # a Latin-script item sharing less of its names (weighted) with a story cannot join it
 EXEMPLARS = 3  # main-language members whose short texts make a story's vector ...
@@ -165,9 +169,14 @@ class LanguageBridge:
         pool: list[str],
         same_event: Callable[[str, str], bool],
         latin: Callable[[str], float],
+        size: Callable[[str], float] | None = None,
     ) -> tuple[str | None, float]:
-        """The story in ``pool`` this item vector belongs to, or None; with the e5 cosine."""
-        return self._pick(vec, pool, ITEM_JOIN, same_event, latin)
+        """The story in ``pool`` this item vector belongs to, or None; with the e5 cosine.
+
+        ``size`` (a story's independent items) breaks a near tie between two stories
+        about different events in favour of a far larger one (:data:`SIZE_TIE`).
+        """
+        return self._pick(vec, pool, ITEM_JOIN, same_event, latin, size)
 
     def link_partner(
         self,
@@ -188,6 +197,7 @@ class LanguageBridge:
         need: float,
         same_event: Callable[[str, str], bool],
         latin: Callable[[str], float] | None,
+        size: Callable[[str], float] | None = None,
     ) -> tuple[str | None, float]:
         self._complete(pool)
         scored = []
@@ -204,7 +214,33 @@ class LanguageBridge:
         if best_score < need:
             return None, best_score
         # the runner-up that is another event (fragments of the same story do not count against it)
-        rival = next((s for s, sid in scored[1:] if not same_event(best, sid)), None)
-        if rival is not None and best_score - rival < MARGIN:
-            return None, best_score
+        rival = next(((s, sid) for s, sid in scored[1:] if not same_event(best, sid)), None)
+        if rival is not None and best_score - rival[0] < MARGIN:
+            return self._near_tie(scored, (best_score, best), rival, need, same_event, size)
         return best, best_score
+
+    @staticmethod
+    def _near_tie(
+        scored: list[tuple[float, str]],
+        first: tuple[float, str],
+        second: tuple[float, str],
+        need: float,
+        same_event: Callable[[str, str], bool],
+        size: Callable[[str], float] | None,
+    ) -> tuple[str | None, float]:
+        """Two stories about different events score within the margin: the far larger one, or None.
+
+        The encoder cannot tell them apart, so the story's size decides, as the size
+        prior does for TF-IDF: an item is likelier to belong to a story many items
+        already tell. The larger one must still clear the floor and beat every
+        other event by the margin.
+        """
+        if size is None:
+            return None, first[0]
+        (big_score, big), (_, small) = sorted((first, second), key=lambda x: (-size(x[1]), x[1]))
+        if big_score < need or size(big) < SIZE_TIE * max(1.0, size(small)):
+            return None, first[0]
+        third = next((s for s, sid in scored if sid not in (big, small) and not same_event(big, sid)), None)
+        if third is not None and big_score - third < MARGIN:
+            return None, first[0]
+        return big, big_score

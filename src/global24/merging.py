@@ -212,7 +212,9 @@ class StoryMerging:
             len(ents) >= 3
         ):  # several Latin-script names a story never mentions veto it (another country's vote)
             pool = [sid for sid in pool if not stories[sid].names or latin(sid) >= crosslingual.NAMES_VETO]
-        sid, score = self.bridge.best_story(encoded[0], pool, lambda a, b: self._same_event(a, b, t), latin)
+        sid, score = self.bridge.best_story(
+            encoded[0], pool, lambda a, b: self._same_event(a, b, t), latin, lambda sid: stories[sid].mass
+        )
         return encoded[0], (stories[sid] if sid else None), score
 
     # merge and split ----------------------------------------------------------------------------
