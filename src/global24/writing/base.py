@@ -78,8 +78,8 @@ def sentence_for(ev: Evidence, p: Planned) -> Sentence:
 
     u = ev.units[p.unit]
     body = u.text
-    if p.quoted:
-        body = f"“{body}”"
+    if p.quoted:  # a quoted post of several units opens on its first and closes on its last
+        body = ("“" if p.opens else "") + body + ("”" if p.closes else "")
     elif p.prefix:
         body = _lower_first(ev, body)
     return Sentence(p.prefix + body, citations_for(ev, p.unit))

@@ -123,6 +123,10 @@ _NOT_HEAD = {
     "new", "old", "big", "small", "large", "long", "short", "late", "early", "much", "many", "further",
     "ahead", "away", "back", "down", "up", "out", "off", "over", "again", "still", "too", "very", "well",
 }  # fmt: skip
+_TIME_WORDS = {
+    "year", "years", "week", "weeks", "month", "months", "day", "days", "time", "times", "today", "tonight",
+    "yesterday", "tomorrow", "hour", "hours", "minute", "minutes", "weekend", "morning", "evening", "night",
+}  # fmt: skip
 _EVALUATIVE = {
     "good", "bad", "great", "warm", "strong", "weak", "big", "small", "huge", "real", "true", "best",
     "worst", "nice", "fine", "terrible", "wonderful", "beautiful", "amazing", "tough", "hard", "easy",
@@ -184,8 +188,26 @@ def _candidates(texts: list[str], names: set[str], verbs: set[str]) -> list[str]
     return list(dict.fromkeys(cands))
 
 
+def _carried(phrase: str, passage: list[str]) -> bool:
+    """The passage is about the phrase: its opening sentence says it, or half its sentences do."""
+    hits = [bool(_occurrences(phrase, t)) for t in passage]
+    return bool(hits) and (hits[0] or sum(hits) * 2 >= len(hits))
+
+
+def heading_supported(heading: str, passage: list[str]) -> bool:
+    """The passage carries every phrase of a heading made by ``heading_for`` ("The X and Y", "At X")."""
+    body = re.sub(r"^(?:The|At|In)\s+", "", heading)
+    parts = [p for p in re.split(r"\s+and\s+", body) if p] if " and " in body else [body]
+    return bool(parts) and all(_carried(p, passage) for p in parts)
+
+
 def heading_for(
-    texts: list[str], used: set[str], fallback: str, verbs: set[str] = frozenset(), prefix_ok: bool = True
+    texts: list[str],
+    used: set[str],
+    fallback: str,
+    verbs: set[str] = frozenset(),
+    prefix_ok: bool = True,
+    passages: list[list[str]] | None = None,
 ) -> str:
     """The section's heading: its dominant key phrase, title-cased, or ``fallback``.
 
@@ -193,8 +215,12 @@ def heading_for(
     the section has a single sentence); topics ("critical minerals") come before
     names of places and bodies. Words already in
     the headline or earlier headings count against a phrase. People's names and
-    bare titles are not topics.
+    bare titles are not topics. Given the section's ``passages`` (runs of sentences
+    of one item), a phrase must also be what most of them are about (in a passage's
+    opening sentence or half its sentences), not an aside one or two passages make.
     """
+    if passages:
+        texts = [t for p in passages for t in p]
     if not texts:
         return fallback
     text = " ".join(texts)
@@ -214,6 +240,8 @@ def heading_for(
         cover = sum(bool(_occurrences(p, t)) for t in texts)
         if cover < need or not _unquoted(p, texts):
             continue
+        if passages and sum(_carried(p, run) for run in passages) * 2 <= len(passages):
+            continue  # most passages are about something else: the phrase would mislabel them
         if (
             len(toks) == 1
             and p[:1].islower()
@@ -225,8 +253,8 @@ def heading_for(
             continue
         if any(t in persons for t in toks) or set(low) <= _ROLES:
             continue  # people are the story's actors, not a section's topic; titles alone say nothing
-        if low[-1] in _NOT_HEAD or (len(toks) == 2 and low[0] in _EVALUATIVE):
-            continue  # "inflation close", "good place", "warm words": not a topic
+        if low[-1] in _NOT_HEAD or low[-1] in _TIME_WORDS or (len(toks) == 2 and low[0] in _EVALUATIVE):
+            continue  # "inflation close", "good place", "warm words", "this year": not a topic
         if any(t.endswith(("'s", "’s")) for t in low):
             continue
         if len(toks) == 1 and p[:1].isupper() and _modifier(p, texts):

@@ -25,7 +25,7 @@ import numpy as np
 from global24 import text as tx
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
-from global24.writing.headings import _TITLE_WORDS, heading_for, verbish_words
+from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
 from global24.writing.timeline import Entry, build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
@@ -84,6 +84,9 @@ class Planned:
     unit: int
     prefix: str = ""
     quoted: bool = False  # wrap the unit's text in quotation marks (posts)
+    # a quotation of several units (a whole post) opens on its first and closes on its last
+    opens: bool = True
+    closes: bool = True
 
 
 @dataclass
@@ -169,6 +172,45 @@ _TAGS_AND_LINKS = re.compile(r"(?:[#@]\w[\w.-]*|https?://\S+)")
 def _says_something(text: str) -> bool:
     """A post line worth quoting: at least four words once hashtags, handles and links are gone."""
     return len(re.findall(r"\w+", _TAGS_AND_LINKS.sub(" ", text))) >= 4
+
+
+QUOTE_WORDS = 45  # a post this short is quoted whole; a longer one by its opening sentence
+
+
+def post_quote(ev: Evidence, item_id: str, latest: datetime | None = None) -> list[int]:
+    """The units a post is quoted by: all of it when it is short, else its opening sentence.
+
+    The quotation opens on the post's first sentence, which must stand on its own (no
+    leaning opening, no line of hashtags, no plan overtaken since). A short post runs on
+    through its consecutive sentences and stops before a gap (a fragment left out of the
+    evidence), a line that says nothing or a stale plan, so nothing inside the quotation
+    marks is skipped. Empty when the post has nothing to quote."""
+    units = sorted((u for u in ev.units if u.item_id == item_id and u.lang == "en"), key=lambda u: u.position)
+    if not units:
+        return []
+    first = units[0]
+    if first.dangling or first.score <= 0 or not _says_something(first.text) or _stale(first, latest):
+        return []
+    run = [first.id]
+    if sum(u.words for u in units) > QUOTE_WORDS:
+        return run
+    for prev, u in zip(units, units[1:], strict=False):
+        if u.position != prev.position + 1 or not _says_something(u.text) or _stale(u, latest):
+            break
+        run.append(u.id)
+    return run
+
+
+def _quoted_post(ev: Evidence, run: list[int]) -> list[Planned]:
+    """A post's units inside one pair of quotation marks, after "X posted: "."""
+    u = ev.units[run[0]]
+    who = ev.items[u.item_id].author or u.source
+    return [
+        Planned(
+            i, prefix=f"{who} posted: " if k == 0 else "", quoted=True, opens=k == 0, closes=k == len(run) - 1
+        )
+        for k, i in enumerate(run)
+    ]
 
 
 def _paragraphs(ev: Evidence, planned: list[Planned], size: int = 3) -> list[list[Planned]]:
@@ -368,20 +410,72 @@ def theme_sections(
             taken.extend(run)
             used_groups |= {ev.units[i].group for i in run}
             budget -= sum(ev.units[i].words for i in run)
+    # a heading must say what most of the section's passages are about; a section nothing
+    # honest heads is not written, and its passages join a section whose heading they carry
     names = set(headings)
-    out: list[PlannedSection] = []
+    headed: list[tuple[list[int], str, str, bool]] = []  # (passages, theme, heading, heading is a phrase)
+    freed: list[int] = []
     for chosen in groups:
-        picked = [runs[k] for k in chosen]
-        ids = [i for r in picked for i in r]
-        th = _label(ev, ids)
-        label = "Other Developments" if th == "general" else th.capitalize()
-        paras = _passage_paragraphs(ev, picked)
-        h = heading_for([ev.units[p.unit].text for para in paras for p in para], names, label, verbs)
-        if h in names:
-            continue  # nothing to call it that is not already taken: better left out than mislabelled
+        chosen = list(chosen)
+        while True:
+            h, th, phrase = _theme_heading(ev, [runs[k] for k in chosen], names, verbs)
+            ids = [i for k in chosen for i in runs[k]]
+            if h or len(chosen) <= 2:
+                break
+            # the passage that fits the rest least goes first; what remains may say one thing
+            fit = [float(np.mean([sim[k, o] for o in chosen if o != k])) for k in chosen]
+            freed.append(chosen.pop(int(np.argmin(fit))))
+        if not h or h in names or (len(ids) < 3 and len({ev.units[i].item_id for i in ids}) < 2):
+            freed.extend(chosen)
+            continue
+        if phrase:  # the passages the heading does not speak for go, when the rest still makes a section
+            keep = [k for k in chosen if heading_supported(h, [ev.units[i].text for i in runs[k]])]
+            kept_ids = [i for k in keep for i in runs[k]]
+            if len(keep) >= 2 and (len(kept_ids) >= 3 or len({ev.units[i].item_id for i in kept_ids}) >= 2):
+                freed.extend(k for k in chosen if k not in keep)
+                chosen = keep
         names.add(h)
-        out.append(PlannedSection(f"theme:{th}", h, paras))
+        headed.append((chosen, th, h, phrase))
+    for k in freed:
+        run = runs[k]
+        texts = [ev.units[i].text for i in run]
+        for chosen, th, h, phrase in headed:
+            # a passage carries a phrase heading by its words; a broad theme, only close to the section
+            carried = heading_supported(h, texts) if phrase else _label_carried(ev, [run], th)
+            carried = carried and (phrase or float(np.mean(sim[k, chosen])) >= FIT_SIM / 2)
+            if carried and sum(len(runs[j]) for j in chosen) + len(run) <= per_section + 1:
+                chosen.append(k)
+                break
+    out: list[PlannedSection] = []
+    for chosen, th, h, _ in headed:
+        out.append(PlannedSection(f"theme:{th}", h, _passage_paragraphs(ev, [runs[k] for k in chosen])))
     return out
+
+
+def _theme_heading(
+    ev: Evidence, picked: list[list[int]], names: set[str], verbs: set[str]
+) -> tuple[str, str, bool]:
+    """(heading, broad theme, whether the heading is a phrase of the section's own) or ("", theme, False):
+    a key phrase most passages are about, else the broad theme most of them carry ("Economy")."""
+    th = _label(ev, [i for r in picked for i in r])
+    texts = [[ev.units[i].text for i in r] for r in _reading_order_runs(ev, picked)]
+    h = heading_for([], names, "", verbs, passages=texts)
+    if h and h not in names:
+        return h, th, True
+    if th != "general" and _label_carried(ev, picked, th) and th.capitalize() not in names:
+        return th.capitalize(), th, False
+    return "", th, False
+
+
+def _reading_order_runs(ev: Evidence, runs: list[list[int]]) -> list[list[int]]:
+    by_head = {r[0]: r for r in runs}
+    return [by_head[h] for h in _reading_order(ev, list(by_head))]
+
+
+def _label_carried(ev: Evidence, runs: list[list[int]], theme: str) -> bool:
+    """Most passages are about the broad theme: their opening sentence or most of their sentences carry it."""
+    hits = sum(_theme_of(ev.units[r[0]]) == theme or _label(ev, r) == theme for r in runs)
+    return hits * 2 > len(runs)
 
 
 def _lower_first(ev: Evidence, text: str) -> str:
@@ -608,26 +702,31 @@ def plan_outline(
         headings.add(sec.heading)
         sections.append(sec)
 
-    posts = [
-        u.id
-        for u in main
-        if u.kind == "post" and not _stale(u, latest) and not u.dangling and _says_something(u.text)
-    ]
-    reacts = mmr(ev, posts, 4, lam=0.6, avoid=used)
+    # a post is quoted whole when short, else by its opening sentence: never a later line on its own
+    quotes_of: dict[int, list[int]] = {}
+    for item_id in dict.fromkeys(u.item_id for u in main if u.kind == "post"):
+        run = post_quote(ev, item_id, latest)
+        if run:
+            quotes_of[run[0]] = run
+    reacts = mmr(ev, list(quotes_of), 4, lam=0.6, avoid=used)
     reacts += mmr(ev, [i for i in articles if _REACTION.search(ev.units[i].text)], 3, avoid=used + reacts)
     if reacts:
-        take(reacts)
-        planned = []
+        blocks: list[list[Planned]] = []
         for i in _reading_order(ev, reacts):
-            u = ev.units[i]
-            if u.kind == "post":
-                who = ev.items[u.item_id].author or u.source
-                planned.append(Planned(i, prefix=f"{who} posted: ", quoted=True))
+            if i in quotes_of:
+                take(quotes_of[i])
+                blocks.append(_quoted_post(ev, quotes_of[i]))
             else:
-                planned.append(Planned(i))
+                take([i])
+                blocks.append([Planned(i)])
+        paras: list[list[Planned]] = []
+        for b in blocks:  # a quotation never spans paragraphs; two short ones may share one
+            if not paras or len(paras[-1]) + len(b) > 4 or len(paras[-1]) >= 2 and len(b) > 1:
+                paras.append([])
+            paras[-1].extend(b)
         h = "Reactions"
         headings.add(h)
-        sections.append(PlannedSection("reactions", h, _paragraphs(ev, planned, 2)))
+        sections.append(PlannedSection("reactions", h, paras))
 
     disagreements = find_disagreements(ev)
     if disagreements:
