@@ -169,3 +169,25 @@ def test_items_point_at_live_stories_after_merges(tmp_path, demo_server):
     for sid in {it.story_id for it in items}:
         story = desk.store.get_story(sid, follow_merges=False)
         assert story is not None and story.merged_into is None, f"item points at merged story {sid}"
+
+
+def test_a_backlog_fetched_at_once_is_clustered_in_publication_order(tmp_path, demo_server):
+    """The first round reads days of backlog outlet by outlet; stories form as the events happened."""
+    import asyncio
+    import re
+
+    desk = _desk(tmp_path / "o.db", demo_server)
+    asyncio.run(desk.run_round())
+
+    def key(text: str) -> str:
+        return re.sub(r"\W+", " ", text.lower()).strip()[:60]
+
+    tokyo = {key(it.text) for it in demo_server.corpus.items if it.story == "trump-tokyo-visit"}
+    stories = Counter(it.story_id for it in desk.store.iter_all_items() if key(it.text) in tokyo)
+    main, size = stories.most_common(1)[0]
+    assert size >= 0.85 * sum(stories.values()), stories  # read in arrival order it split in two halves
+    story = desk.store.get_story(main)
+    first = next(it for it in desk.store.iter_all_items() if it.id == story.first_item_id)
+    assert first.published_at == min(
+        it.published_at for it in desk.store.iter_all_items() if it.story_id == main and it.published_at
+    )  # who broke it: the earliest report, not the first one read
