@@ -145,6 +145,21 @@ def older_may_be_unread(
     return not any(item.url and is_known(item.url, known_urls) for item in page.items)
 
 
+def add_older_page(out: CollectResult, page: ParseResult, number: int) -> bool:
+    """Add an older page's items to ``out`` (none a newer page gave); False when the page failed.
+
+    A failed page ends paging with a warning; the newer pages' items are kept.
+    """
+    if page.error:
+        out.warnings.append(f"page {number}: {page.error} (kept the {len(out.items)} newer posts)")
+        return False
+    # an offset cursor shifts when posts arrive between two requests: drop what a newer page gave
+    have = {item.id for item in out.items}
+    out.items += [item for item in page.items if item.id not in have]
+    out.warnings += [f"page {number}: {warning}" for warning in page.warnings]
+    return True
+
+
 def is_known(url: str, known_urls: KnownUrls) -> bool:
     """True when ``known_urls`` (callable or container) says the URL is stored."""
     if known_urls is None:

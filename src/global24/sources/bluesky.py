@@ -24,6 +24,7 @@ from global24.sources.base import (
     KnownUrls,
     ParseResult,
     absolute_url,
+    add_older_page,
     error_text,
     older_may_be_unread,
     parse_datetime,
@@ -237,11 +238,6 @@ async def collect_bluesky(
             if fetched.error
             else parse_bluesky_feed(fetched.content, source, settings.bluesky_web_url)
         )
-        if page.error:
-            out.warnings.append(f"page {out.fetches}: {page.error} (kept the {len(out.items)} newer posts)")
+        if not add_older_page(out, page, out.fetches):
             break
-        # an offset cursor shifts when posts arrive between two requests: drop what a newer page gave
-        have = {item.id for item in out.items}
-        out.items += [item for item in page.items if item.id not in have]
-        out.warnings += [f"page {out.fetches}: {warning}" for warning in page.warnings]
     return out

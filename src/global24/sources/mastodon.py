@@ -25,6 +25,7 @@ from global24.sources.base import (
     KnownUrls,
     ParseResult,
     absolute_url,
+    add_older_page,
     error_text,
     html_to_text,
     older_may_be_unread,
@@ -236,12 +237,8 @@ async def collect_mastodon(
             if fetched.error
             else parse_mastodon_statuses(fetched.content, target.base, source)
         )
-        if page.error:
-            out.warnings.append(f"page {pages}: {page.error} (kept the {len(out.items)} newer posts)")
+        if not add_older_page(out, page, pages):
             break
-        have = {item.id for item in out.items}
-        out.items += [item for item in page.items if item.id not in have]
-        out.warnings += [f"page {pages}: {warning}" for warning in page.warnings]
     return out
 
 
