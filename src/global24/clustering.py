@@ -206,11 +206,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
             vec = s.ring[0][1]
             best, score = self._best(vec, s.last_seen, self._entity_weights(list(s.names)), exclude=sid)
             if best is not None and score >= self.threshold:  # what a join needs, no more
-                big, small = (best, s) if (best.mass, -best.order) >= (s.mass, -s.order) else (s, best)
-                self._merge(small, big)
-                result.merged.append((small.id, big.id))
-                if self.resolve(result.story_id) == big.id:
-                    result.story_id = big.id
+                self._merge_into_larger(best, s, result)
                 self.stats["second_look"] += 1
             elif look + 1 < len(SECOND_LOOKS):
                 queue.append((self.count + SECOND_LOOKS[look + 1] - SECOND_LOOKS[look], look + 1, sid))

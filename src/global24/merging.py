@@ -68,11 +68,7 @@ class StoryMerging:
                     self.stats["linked"] += 1
             if other is None:
                 continue
-            big, small = (s, other) if (s.mass, -s.order) >= (other.mass, -other.order) else (other, s)
-            self._merge(small, big)
-            result.merged.append((small.id, big.id))
-            if self.resolve(result.story_id) == big.id:
-                result.story_id = big.id
+            self._merge_into_larger(s, other, result)
             self.stats["consolidated"] += 1
 
     def _touch_reviewable(self) -> None:
@@ -93,7 +89,7 @@ class StoryMerging:
         other = self._link_partner(s, t, CONSOLIDATE_RATIO * self.noise) if s.names else None
         if other is None:
             return
-        big, small = (other, s) if (other.mass, -other.order) >= (s.mass, -s.order) else (s, other)
+        big, small = _larger_first(other, s)
         self._merge(small, big)
         self.pending_merges.append((small.id, big.id))
         self.stats["last_look"] += 1
@@ -228,7 +224,7 @@ class StoryMerging:
             other = self._merge_partner(s, t)
             if other is None:
                 return
-            big, small = (s, other) if (s.mass, -s.order) >= (other.mass, -other.order) else (other, s)
+            big, small = _larger_first(s, other)
             self._merge(small, big)
             result.merged.append((small.id, big.id))
             result.story_id = big.id
@@ -255,6 +251,15 @@ class StoryMerging:
             if cos * min(self._closeness(o, t), self._closeness(s, t)) >= need:
                 return o
         return None
+
+    def _merge_into_larger(self, a: StoryState, b: StoryState, result: Assignment) -> StoryState:
+        """Merge the smaller of two stories into the larger, and say so in ``result``."""
+        big, small = _larger_first(a, b)
+        self._merge(small, big)
+        result.merged.append((small.id, big.id))
+        if self.resolve(result.story_id) == big.id:
+            result.story_id = big.id
+        return big
 
     def _merge(self, small: StoryState, big: StoryState) -> None:
         ratio = small.scale / big.scale
@@ -332,3 +337,8 @@ class StoryMerging:
         self.dirty[s.id] = None
         self.dirty[new.id] = None
         self.stats["splits"] += 1
+
+
+def _larger_first(a: StoryState, b: StoryState) -> tuple[StoryState, StoryState]:
+    """(larger, smaller): by mass, the older story on a tie."""
+    return (a, b) if (a.mass, -a.order) >= (b.mass, -b.order) else (b, a)
