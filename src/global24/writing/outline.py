@@ -490,12 +490,6 @@ def _lower_first(ev: Evidence, text: str) -> str:
     return low + text[len(first) :] if common else text
 
 
-def attribution_prefix(ev: Evidence, uid: int) -> tuple[str, str]:
-    """("According to X, ", text with first word lowered) for the unit."""
-    u = ev.units[uid]
-    return f"According to {u.source}, ", _lower_first(ev, u.text)
-
-
 def _latest(ev: Evidence) -> datetime | None:
     times = [u.published for u in ev.units if u.published and not u.background]
     return max(times) if times else None
