@@ -90,6 +90,9 @@ class Source:
     last_fetch_at: datetime | None = None
     last_ok_at: datetime | None = None
     next_fetch_at: datetime | None = None
+    # paged timelines (Mastodon, Bluesky): where reading older posts stopped short (a failed page, the
+    # page cap), so the next round carries on from there and no post is skipped
+    resume_cursor: str | None = None
     item_count: int = 0
     created_at: datetime = field(default_factory=utcnow)
 

@@ -74,7 +74,8 @@ TABLE: tuple[Setting, ...] = (
         5,
         "Most pages (40 Mastodon statuses, 50 Bluesky posts each) read from one Mastodon or Bluesky source"
         " per round. An older page is read only while the newer one was full and held nothing the desk"
-        " already has, so a busy tag or search loses no posts between rounds; 1 reads the newest page only.",
+        " already has, so a busy tag or search loses no posts between rounds; where a round stops short (this"
+        " cap, a failed page) the next one carries on from there. 1 reads the newest page only.",
     ),
     # normalize / dedup
     Setting(

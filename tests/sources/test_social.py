@@ -207,6 +207,8 @@ class PagingHandler(BaseHTTPRequestHandler):
             name, param = "bluesky_" + query.get("q", ""), "cursor"
         else:
             return self._send(404, b"no such route")
+        if param not in query and self.headers.get("If-None-Match") == '"unchanged"':
+            return self._send(304, b"")
         if param in query:
             if self.server.fail_later:
                 return self._send(500, b"upstream timeout")
@@ -337,3 +339,69 @@ def test_a_failing_older_page_keeps_the_newer_posts(paging, fetch_settings, netw
     assert _requested(paging) == paths[:2] and res.fetches == 2
     assert len(res.items) == counts[0]
     assert res.warnings == [f"page 2: HTTP 500 (kept the {counts[0]} newer posts)"]
+
+
+NEXT = {"mastodon": "113500000000000161", "bluesky": "50"}  # where page 2 starts
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+@pytest.mark.parametrize("why", ["a failed page", "the page cap"])
+def test_the_next_round_resumes_where_paging_stopped_short(paging, fetch_settings, network, why):
+    _where, paths, counts = BUSY[network]
+    settings = fetch_settings.replace(social_max_pages=1) if why == "the page cap" else fetch_settings
+    paging.fail_later = why == "a failed page"
+    first = _collect_busy(paging, settings, network)
+    assert first.resume_cursor == NEXT[network] and len(first.items) == counts[0]
+    # next round: nothing new on top, so page 1 is all known; reading carries on from page 2
+    paging.log, paging.fail_later = [], False
+    known = {i.url for i in first.items}
+    res = _collect_busy(
+        paging,
+        fetch_settings,
+        network,
+        known_urls=lambda u: u in known,
+        resume_cursor=first.resume_cursor,
+        last_ok_at=NEWEST,
+    )
+    assert _requested(paging) == paths and res.fetches == 3
+    assert {i.id for i in first.items} | {i.id for i in res.items} == {i.id for i in res.items}
+    assert len(res.items) == sum(counts) and res.resume_cursor is None  # the short page 3 ends the gap
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+def test_an_unchanged_newest_page_still_resumes_an_unfinished_gap(paging, fetch_settings, network):
+    _where, paths, counts = BUSY[network]
+    res = _collect_busy(paging, fetch_settings, network, etag='"unchanged"', resume_cursor=NEXT[network])
+    assert res.not_modified and res.error is None
+    page_2 = {"mastodon": 40, "bluesky": 50}[network]  # whole: page 1, which it overlaps, was not read
+    assert _requested(paging) == paths and len(res.items) == page_2 + counts[2] and res.resume_cursor is None
+
+
+def test_the_resume_point_is_kept_on_the_source_until_a_round_clears_it(tmp_path):
+    from global24.sources.base import CollectResult
+    from global24.sources.fetcher import apply_fetch_outcome
+    from global24.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'r.db'}")
+    source = Source(id="src_r", kind="mastodon", url="https://harbor.example/tags/busy")
+    stopped = apply_fetch_outcome(source, CollectResult(source_id="src_r", resume_cursor="113500000000000161"))
+    store.upsert_source(stopped)
+    assert store.get_source("src_r").resume_cursor == "113500000000000161"
+    failed = apply_fetch_outcome(stopped, CollectResult(source_id="src_r", error="HTTP 500"))
+    assert failed.resume_cursor == "113500000000000161"  # a failed round does not lose the gap
+    done = apply_fetch_outcome(failed, CollectResult(source_id="src_r"))
+    store.upsert_source(done)
+    assert store.get_source("src_r").resume_cursor is None
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+def test_resuming_stops_where_the_gap_meets_stored_posts(paging, fetch_settings, network):
+    _where, paths, counts = BUSY[network]
+    everything = _collect_busy(paging, fetch_settings, network).items
+    paging.log = []
+    stored = {i.url for i in everything[: counts[0]]} | {everything[counts[0] + counts[1] - 1].url}
+    res = _collect_busy(
+        paging, fetch_settings, network, known_urls=lambda u: u in stored, resume_cursor=NEXT[network]
+    )
+    # page 1 holds known posts; page 2's oldest post is stored, so the gap ends there: no page 3
+    assert _requested(paging) == paths[:2] and res.resume_cursor is None

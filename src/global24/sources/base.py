@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
-from collections.abc import Callable, Container
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -104,6 +104,8 @@ class CollectResult:
     fetches: int = 0
     warnings: list[str] = field(default_factory=list)
     title: str | None = None
+    # Paged timelines: where reading older posts stopped short (None: nothing left unread).
+    resume_cursor: str | None = None
     # The settings the collect ran under, so apply_fetch_outcome uses the same intervals.
     settings: Any = field(default=None, repr=False, compare=False)
 
@@ -137,10 +139,14 @@ def older_may_be_unread(
     Only when the page was full and names a next page (``page.meta[next_key]``), nothing on it is
     stored yet, and its oldest entry came after the source's last good fetch.
     """
-    if page.meta.get("count", 0) < page_size or not page.meta.get(next_key):
+    if not _full_and_unknown(page, known_urls, page_size, next_key):
         return False
     oldest_at = page.meta.get("oldest_at")
-    if source.last_ok_at is not None and oldest_at is not None and oldest_at <= source.last_ok_at:
+    return source.last_ok_at is None or oldest_at is None or oldest_at > source.last_ok_at
+
+
+def _full_and_unknown(page: ParseResult, known_urls: KnownUrls, page_size: int, next_key: str) -> bool:
+    if page.meta.get("count", 0) < page_size or not page.meta.get(next_key):
         return False
     return not any(item.url and is_known(item.url, known_urls) for item in page.items)
 
@@ -158,6 +164,57 @@ def add_older_page(out: CollectResult, page: ParseResult, number: int) -> bool:
     out.items += [item for item in page.items if item.id not in have]
     out.warnings += [f"page {number}: {warning}" for warning in page.warnings]
     return True
+
+
+async def read_older_pages(
+    out: CollectResult,
+    newest: ParseResult | None,
+    source: Source,
+    known_urls: KnownUrls,
+    older: Callable[[str], Awaitable[ParseResult]],
+    *,
+    max_pages: int,
+    page_size: int,
+    next_key: str,
+) -> None:
+    """Page back through a timeline (Mastodon ``max_id``, Bluesky ``cursor``) so no post is skipped.
+
+    From the newest page (None when it was not modified), older pages are read while a full page
+    holds nothing the desk knows. Then, if an earlier round stopped short (``source.resume_cursor``),
+    reading carries on from there until it meets known posts or the timeline's end. Where this round
+    stops short in turn (the page cap, a failed page, a rate limit) is left in ``out.resume_cursor``;
+    a newer gap takes the place of an older one. ``older(cursor)`` fetches and parses one page.
+    """
+    pages = 1 if newest is not None else 0
+
+    async def read(cursor: str) -> ParseResult | None:
+        nonlocal pages
+        if pages >= max_pages or out.retry_after is not None:
+            out.resume_cursor = cursor
+            return None
+        pages += 1
+        out.fetches += 1
+        page = await older(cursor)
+        if not add_older_page(out, page, pages):
+            out.resume_cursor = cursor
+            return None
+        return page
+
+    page = newest
+    while page is not None and older_may_be_unread(page, source, known_urls, page_size, next_key):
+        page = await read(str(page.meta[next_key]))
+        if page is None:
+            return
+    cursor = source.resume_cursor
+    while cursor:
+        page = await read(cursor)
+        if page is None or page.meta.get("count", 0) < page_size or not page.meta.get(next_key):
+            return
+        oldest = page.items[-1].url if page.items else None
+        if oldest and is_known(oldest, known_urls):
+            return  # the gap is closed: its oldest post was stored before it (a known post at the
+            # top of a page is only an offset cursor's overlap with the page before)
+        cursor = str(page.meta[next_key])
 
 
 def is_known(url: str, known_urls: KnownUrls) -> bool:

@@ -24,10 +24,9 @@ from global24.sources.base import (
     KnownUrls,
     ParseResult,
     absolute_url,
-    add_older_page,
     error_text,
-    older_may_be_unread,
     parse_datetime,
+    read_older_pages,
     source_display_name,
     to_int,
 )
@@ -217,27 +216,34 @@ async def collect_bluesky(
     out.fetches = 1
     out.status, out.not_modified, out.retry_after = fetched.status, fetched.not_modified, fetched.retry_after
     out.etag, out.last_modified = fetched.etag, fetched.last_modified
-    if fetched.error or fetched.not_modified:
+    if fetched.error:
         out.error = fetched.error
         return out
-    page = parse_bluesky_feed(fetched.content, source, settings.bluesky_web_url)
-    out.items, out.error, out.warnings = page.items, page.error, page.warnings
+    newest = None
+    if not fetched.not_modified:
+        newest = parse_bluesky_feed(fetched.content, source, settings.bluesky_web_url)
+        out.items, out.error, out.warnings = newest.items, newest.error, newest.warnings
+        if out.error:
+            return out
     out.title = target.value if target.kind == "author" else f"search: {target.value}"
-    while (
-        out.fetches < settings.social_max_pages
-        and out.retry_after is None
-        and older_may_be_unread(page, source, known_urls, PAGE_SIZE, "cursor")
-    ):
-        fetched = await fetcher.fetch(
-            f"{url}&cursor={quote(str(page.meta['cursor']), safe='')}", accept=API_ACCEPT
+
+    async def older(cursor: str) -> ParseResult:
+        page = await fetcher.fetch(f"{url}&cursor={quote(cursor, safe='')}", accept=API_ACCEPT)
+        out.retry_after = page.retry_after
+        return (
+            ParseResult(error=page.error)
+            if page.error
+            else parse_bluesky_feed(page.content, source, settings.bluesky_web_url)
         )
-        out.fetches += 1
-        out.retry_after = fetched.retry_after
-        page = (
-            ParseResult(error=fetched.error)
-            if fetched.error
-            else parse_bluesky_feed(fetched.content, source, settings.bluesky_web_url)
-        )
-        if not add_older_page(out, page, out.fetches):
-            break
+
+    await read_older_pages(
+        out,
+        newest,
+        source,
+        known_urls,
+        older,
+        max_pages=settings.social_max_pages,
+        page_size=PAGE_SIZE,
+        next_key="cursor",
+    )
     return out

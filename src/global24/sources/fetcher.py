@@ -341,6 +341,7 @@ def apply_fetch_outcome(
         changes["error_count"] = 0
         changes["last_error"] = None
         changes["last_ok_at"] = now
+        changes["resume_cursor"] = getattr(result, "resume_cursor", None)
         if result.etag:
             changes["etag"] = result.etag
         if result.last_modified:

@@ -25,11 +25,10 @@ from global24.sources.base import (
     KnownUrls,
     ParseResult,
     absolute_url,
-    add_older_page,
     error_text,
     html_to_text,
-    older_may_be_unread,
     parse_datetime,
+    read_older_pages,
     source_display_name,
     to_int,
 )
@@ -216,29 +215,36 @@ async def collect_mastodon(
     out.fetches += 1
     out.status, out.not_modified, out.retry_after = fetched.status, fetched.not_modified, _wait(fetched)
     out.etag, out.last_modified = fetched.etag, fetched.last_modified
-    if fetched.error or fetched.not_modified:
+    if fetched.error:
         out.error = fetched.error
         return out
-    page = parse_mastodon_statuses(fetched.content, target.base, source)
-    out.items, out.error, out.warnings = page.items, page.error, page.warnings
+    newest = None
+    if not fetched.not_modified:
+        newest = parse_mastodon_statuses(fetched.content, target.base, source)
+        out.items, out.error, out.warnings = newest.items, newest.error, newest.warnings
+        if out.error:
+            return out
     out.title = f"@{target.name}" if target.kind == "account" else f"#{target.name}"
-    pages = 1
-    while (
-        pages < settings.social_max_pages
-        and out.retry_after is None
-        and older_may_be_unread(page, source, known_urls, PAGE_SIZE, "max_id")
-    ):
-        pages += 1
-        fetched = await fetcher.fetch(f"{url}&max_id={quote(str(page.meta['max_id']))}", accept=API_ACCEPT)
-        out.fetches += 1
-        out.retry_after = _wait(fetched)
-        page = (
-            ParseResult(error=fetched.error)
-            if fetched.error
-            else parse_mastodon_statuses(fetched.content, target.base, source)
+
+    async def older(max_id: str) -> ParseResult:
+        page = await fetcher.fetch(f"{url}&max_id={quote(max_id)}", accept=API_ACCEPT)
+        out.retry_after = _wait(page)
+        return (
+            ParseResult(error=page.error)
+            if page.error
+            else parse_mastodon_statuses(page.content, target.base, source)
         )
-        if not add_older_page(out, page, pages):
-            break
+
+    await read_older_pages(
+        out,
+        newest,
+        source,
+        known_urls,
+        older,
+        max_pages=settings.social_max_pages,
+        page_size=PAGE_SIZE,
+        next_key="max_id",
+    )
     return out
 
 

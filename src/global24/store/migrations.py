@@ -58,9 +58,15 @@ def _full_text(conn: Connection, dialect: str) -> None:
         conn.execute(text("CREATE INDEX IF NOT EXISTS ix_items_tsv ON items USING gin (tsv)"))
 
 
+def _resume_cursor(conn: Connection, dialect: str) -> None:
+    if "resume_cursor" not in {c["name"] for c in inspect(conn).get_columns("sources")}:
+        conn.execute(text("ALTER TABLE sources ADD COLUMN resume_cursor TEXT"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create tables", _create_tables),
     Migration(2, "full-text search over items", _full_text),
+    Migration(3, "sources remember where paging stopped short", _resume_cursor),
 )
 
 

@@ -34,6 +34,7 @@ def source_row(s: Source) -> dict[str, Any]:
         "last_fetch_at": ts(s.last_fetch_at),
         "last_ok_at": ts(s.last_ok_at),
         "next_fetch_at": ts(s.next_fetch_at),
+        "resume_cursor": s.resume_cursor,
         "item_count": s.item_count,
         "created_at": ts(s.created_at),
     }
@@ -55,6 +56,7 @@ def row_source(r: Any) -> Source:
         last_fetch_at=parse_ts(m["last_fetch_at"]),
         last_ok_at=parse_ts(m["last_ok_at"]),
         next_fetch_at=parse_ts(m["next_fetch_at"]),
+        resume_cursor=m["resume_cursor"],
         item_count=int(m["item_count"] or 0),
         created_at=parse_ts(m["created_at"]),  # type: ignore[arg-type]
     )

@@ -42,6 +42,7 @@ sources = Table(
     Column("last_fetch_at", String(32)),
     Column("last_ok_at", String(32)),
     Column("next_fetch_at", String(32)),
+    Column("resume_cursor", Text),
     Column("item_count", Integer, nullable=False, default=0),
     Column("created_at", String(32), nullable=False),
 )
