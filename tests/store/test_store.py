@@ -114,3 +114,15 @@ def test_state_and_deliveries(store):
         {"event": "story.hot", "url": "http://h", "status": 200, "ok": True, "payload": {"a": 1}}
     )
     assert store.list_deliveries()[0]["payload"] == {"a": 1}
+
+
+def test_a_store_made_before_resume_cursors_gains_the_column(store):
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:  # as a database from before migration 3 was
+        conn.execute(text("ALTER TABLE sources DROP COLUMN resume_cursor"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version = 3"))
+    assert store.migrate() == ["0003 sources remember where paging stopped short"]
+    store.upsert_source(Source(id="src_p", kind="mastodon", url="https://h.example/tags/x", resume_cursor="42"))
+    assert store.get_source("src_p").resume_cursor == "42"
+    assert store.migrate() == []
