@@ -185,7 +185,9 @@ def test_a_backlog_fetched_at_once_is_clustered_in_publication_order(tmp_path, d
     tokyo = {key(it.text) for it in demo_server.corpus.items if it.story == "trump-tokyo-visit"}
     stories = Counter(it.story_id for it in desk.store.iter_all_items() if key(it.text) in tokyo)
     main, size = stories.most_common(1)[0]
-    assert size >= 0.85 * sum(stories.values()), stories  # read in arrival order it split in two halves
+    # read in arrival order it split in two halves (17 and 15 of 36); in publication order 30-32 of 36 are
+    # one story (which copy of a syndicated text comes first still depends on which fetch finished first)
+    assert size >= 0.75 * sum(stories.values()), stories
     story = desk.store.get_story(main)
     first = next(it for it in desk.store.iter_all_items() if it.id == story.first_item_id)
     assert first.published_at == min(

@@ -408,7 +408,8 @@ def rewrite_story(store: SQLStore, settings: Settings, story_id: str) -> Article
     return written[0] if written else None
 
 
-def _publication_order(item: Item) -> tuple[datetime, int]:
-    """Sort key of a stored batch: published time (else fetch time), then arrival."""
+def _publication_order(item: Item) -> tuple[datetime, str]:
+    """Sort key of a stored batch: published time (else fetch time), then id (sources fetched at once
+    finish in any order, so arrival would make equal times come out differently from run to run)."""
     when = item.published_at or item.fetched_at or datetime.max
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)), item.seq or 0
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)), item.id
