@@ -405,3 +405,11 @@ def test_resuming_stops_where_the_gap_meets_stored_posts(paging, fetch_settings,
     )
     # page 1 holds known posts; page 2's oldest post is stored, so the gap ends there: no page 3
     assert _requested(paging) == paths[:2] and res.resume_cursor is None
+
+
+
+@pytest.mark.parametrize("network", ["mastodon", "bluesky"])
+def test_a_newer_gap_replacing_an_older_one_is_said(paging, fetch_settings, network):
+    res = _collect_busy(paging, fetch_settings.replace(social_max_pages=1), network, resume_cursor="older-gap")
+    assert res.resume_cursor == NEXT[network]
+    assert res.warnings == ["older posts before older-gap left unread: a newer gap takes its place"]

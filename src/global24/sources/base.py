@@ -204,6 +204,10 @@ async def read_older_pages(
     while page is not None and older_may_be_unread(page, source, known_urls, page_size, next_key):
         page = await read(str(page.meta[next_key]))
         if page is None:
+            if source.resume_cursor and source.resume_cursor != out.resume_cursor:
+                out.warnings.append(
+                    f"older posts before {source.resume_cursor} left unread: a newer gap takes its place"
+                )
             return
     cursor = source.resume_cursor
     while cursor:
