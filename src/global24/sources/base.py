@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from global24.models import Item, Source
 from global24.normalize import fold_space
@@ -219,6 +219,48 @@ async def read_older_pages(
             return  # the gap is closed: its oldest post was stored before it (a known post at the
             # top of a page is only an offset cursor's overlap with the page before)
         cursor = str(page.meta[next_key])
+
+
+async def collect_timeline(
+    out: CollectResult,
+    source: Source,
+    fetcher: Fetches,
+    url: str,
+    parse: Callable[[bytes], ParseResult],
+    *,
+    param: str,
+    page_size: int,
+    max_pages: int,
+    known_urls: KnownUrls,
+    accept: str,
+    wait: Callable[[FetchResult], float | None] = lambda fetched: fetched.retry_after,
+) -> CollectResult:
+    """A paged timeline (Mastodon, Bluesky) into ``out``: the newest page with a conditional GET,
+    then older pages (``&param=<cursor>``) as :func:`read_older_pages` decides. ``wait`` reads how
+    long the server asks us to wait from an answer."""
+    fetched = await fetcher.fetch(url, etag=source.etag, last_modified=source.last_modified, accept=accept)
+    out.fetches += 1
+    out.status, out.not_modified, out.retry_after = fetched.status, fetched.not_modified, wait(fetched)
+    out.etag, out.last_modified = fetched.etag, fetched.last_modified
+    if fetched.error:
+        out.error = fetched.error
+        return out
+    newest = None
+    if not fetched.not_modified:
+        newest = parse(fetched.content)
+        out.items, out.error, out.warnings = newest.items, newest.error, newest.warnings
+        if out.error:
+            return out
+
+    async def older(cursor: str) -> ParseResult:
+        page = await fetcher.fetch(f"{url}&{param}={quote(cursor, safe='')}", accept=accept)
+        out.retry_after = wait(page)
+        return ParseResult(error=page.error) if page.error else parse(page.content)
+
+    await read_older_pages(
+        out, newest, source, known_urls, older, max_pages=max_pages, page_size=page_size, next_key=param
+    )
+    return out
 
 
 def is_known(url: str, known_urls: KnownUrls) -> bool:

@@ -24,9 +24,9 @@ from global24.sources.base import (
     KnownUrls,
     ParseResult,
     absolute_url,
+    collect_timeline,
     error_text,
     parse_datetime,
-    read_older_pages,
     source_display_name,
     to_int,
 )
@@ -209,41 +209,16 @@ async def collect_bluesky(
     if target is None:
         out.error = f"not a Bluesky source: {source.url!r} (use at://handle, https://bsky.app/profile/handle or bsky:search:QUERY)"
         return out
-    url = xrpc_url(target, settings.bluesky_appview_url)
-    fetched = await fetcher.fetch(
-        url, etag=source.etag, last_modified=source.last_modified, accept=API_ACCEPT
-    )
-    out.fetches = 1
-    out.status, out.not_modified, out.retry_after = fetched.status, fetched.not_modified, fetched.retry_after
-    out.etag, out.last_modified = fetched.etag, fetched.last_modified
-    if fetched.error:
-        out.error = fetched.error
-        return out
-    newest = None
-    if not fetched.not_modified:
-        newest = parse_bluesky_feed(fetched.content, source, settings.bluesky_web_url)
-        out.items, out.error, out.warnings = newest.items, newest.error, newest.warnings
-        if out.error:
-            return out
     out.title = target.value if target.kind == "author" else f"search: {target.value}"
-
-    async def older(cursor: str) -> ParseResult:
-        page = await fetcher.fetch(f"{url}&cursor={quote(cursor, safe='')}", accept=API_ACCEPT)
-        out.retry_after = page.retry_after
-        return (
-            ParseResult(error=page.error)
-            if page.error
-            else parse_bluesky_feed(page.content, source, settings.bluesky_web_url)
-        )
-
-    await read_older_pages(
+    return await collect_timeline(
         out,
-        newest,
         source,
-        known_urls,
-        older,
-        max_pages=settings.social_max_pages,
+        fetcher,
+        xrpc_url(target, settings.bluesky_appview_url),
+        lambda content: parse_bluesky_feed(content, source, settings.bluesky_web_url),
+        param="cursor",
         page_size=PAGE_SIZE,
-        next_key="cursor",
+        max_pages=settings.social_max_pages,
+        known_urls=known_urls,
+        accept=API_ACCEPT,
     )
-    return out

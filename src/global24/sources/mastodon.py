@@ -25,10 +25,10 @@ from global24.sources.base import (
     KnownUrls,
     ParseResult,
     absolute_url,
+    collect_timeline,
     error_text,
     html_to_text,
     parse_datetime,
-    read_older_pages,
     source_display_name,
     to_int,
 )
@@ -209,43 +209,20 @@ async def collect_mastodon(
         url = f"{target.base}/api/v1/accounts/{account_id}/statuses?limit={PAGE_SIZE}"
     else:
         url = f"{target.base}/api/v1/timelines/tag/{quote(target.name)}?limit={PAGE_SIZE}"
-    fetched = await fetcher.fetch(
-        url, etag=source.etag, last_modified=source.last_modified, accept=API_ACCEPT
-    )
-    out.fetches += 1
-    out.status, out.not_modified, out.retry_after = fetched.status, fetched.not_modified, _wait(fetched)
-    out.etag, out.last_modified = fetched.etag, fetched.last_modified
-    if fetched.error:
-        out.error = fetched.error
-        return out
-    newest = None
-    if not fetched.not_modified:
-        newest = parse_mastodon_statuses(fetched.content, target.base, source)
-        out.items, out.error, out.warnings = newest.items, newest.error, newest.warnings
-        if out.error:
-            return out
     out.title = f"@{target.name}" if target.kind == "account" else f"#{target.name}"
-
-    async def older(max_id: str) -> ParseResult:
-        page = await fetcher.fetch(f"{url}&max_id={quote(max_id)}", accept=API_ACCEPT)
-        out.retry_after = _wait(page)
-        return (
-            ParseResult(error=page.error)
-            if page.error
-            else parse_mastodon_statuses(page.content, target.base, source)
-        )
-
-    await read_older_pages(
+    return await collect_timeline(
         out,
-        newest,
         source,
-        known_urls,
-        older,
-        max_pages=settings.social_max_pages,
+        fetcher,
+        url,
+        lambda content: parse_mastodon_statuses(content, target.base, source),
+        param="max_id",
         page_size=PAGE_SIZE,
-        next_key="max_id",
+        max_pages=settings.social_max_pages,
+        known_urls=known_urls,
+        accept=API_ACCEPT,
+        wait=_wait,
     )
-    return out
 
 
 def _wait(fetched: FetchResult) -> float | None:
