@@ -14,7 +14,7 @@ import logging
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -191,11 +191,7 @@ class Desk:
                 break
             pairs: list[tuple[str, str]] = []
             merges: list[tuple[str, str]] = []
-            last_seq = batch[-1].seq
-            # Items stored together (a round's fetch, a backlog read outlet by outlet) have no arrival
-            # order worth keeping: they are placed in the order they were published, as the events
-            # happened, so a story forms around its first reports and knows who broke it.
-            for it in sorted(batch, key=_publication_order):
+            for it in batch:
                 a = c.assign(it)
                 pairs.append((it.id, a.story_id))
                 merges.extend(a.merged)
@@ -205,7 +201,7 @@ class Desk:
             for from_id, into_id in merges:
                 self.store.merge_story(from_id, c.resolve(into_id))
             self._save_stories(stories)
-            self._cursor = last_seq or self._cursor
+            self._cursor = batch[-1].seq or self._cursor
             self.store.set_state(CLUSTER_STATE, pickle.dumps((self._cursor, c.dumps())))
             assigned += len(batch)
             changed += len(stories)
@@ -406,10 +402,3 @@ def rewrite_story(store: SQLStore, settings: Settings, story_id: str) -> Article
     desk = Desk(settings, store)
     written = desk.write(force=[story.id])
     return written[0] if written else None
-
-
-def _publication_order(item: Item) -> tuple[datetime, str]:
-    """Sort key of a stored batch: published time (else fetch time), then id (sources fetched at once
-    finish in any order, so arrival would make equal times come out differently from run to run)."""
-    when = item.published_at or item.fetched_at or datetime.max
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)), item.id

@@ -3,10 +3,8 @@
 Reading, validating and normalizing items is independent per item, so it runs
 on Dask: in process (``sync``), on a LocalCluster (``local``) or on a real
 cluster (a scheduler address such as ``tcp://10.0.0.5:8786``). What depends on
-arrival order — dedup and storing — runs here, in file order, then the desk
-clusters what was stored as the live desk does (each stored batch in the order
-the items were published), so the result is what the live desk would have made
-of the same stream.
+arrival order — dedup, storing and clustering — runs here, in file order, so
+the result is exactly what the live desk would have made of the same stream.
 Memory stays bounded: chunks are sent in windows, never the whole archive.
 """
 
