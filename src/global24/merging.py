@@ -100,14 +100,18 @@ class StoryMerging:
             self.pending_merges = []
         return result
 
-    def _link_partner(self, s: StoryState, t: float, floor: float) -> StoryState | None:
-        top = top_terms(s.vec, 12, plain_only=False)
+    def _shared_terms(self, s: StoryState, terms: list[str]) -> dict[str, float]:
+        """Other indexed stories reached through ``terms`` of ``s``, with their partial dot product."""
         acc: dict[str, float] = {}
-        for term in top:
+        for term in terms:
             w = s.vec.get(term, 0.0)
             for sid, cw in self.postings.get(term, {}).items():
                 if sid != s.id:
                     acc[sid] = acc.get(sid, 0.0) + w * cw
+        return acc
+
+    def _link_partner(self, s: StoryState, t: float, floor: float) -> StoryState | None:
+        acc = self._shared_terms(s, top_terms(s.vec, 12, plain_only=False))
         if not acc:
             return None
         stories = self.stories_by_id
@@ -233,12 +237,7 @@ class StoryMerging:
     def _merge_partner(self, s: StoryState, t: float) -> StoryState | None:
         if s.mass <= 8 or s.mass & (s.mass - 1) == 0 or not s.top or s.mass % 8 == 0:
             s.top = top_terms(s.vec, 10, plain_only=False)
-        acc: dict[str, float] = {}
-        for term in s.top:
-            w = s.vec.get(term, 0.0)
-            for sid, cw in self.postings.get(term, {}).items():
-                if sid != s.id:
-                    acc[sid] = acc.get(sid, 0.0) + w * cw
+        acc = self._shared_terms(s, s.top)
         if not acc:
             return None
         stories = self.stories_by_id
