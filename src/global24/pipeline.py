@@ -91,9 +91,18 @@ class Desk:
 
     # ingest ---------------------------------------------------------------------
     def ingest(
-        self, source: Source | None, items: Iterable[Item], now: datetime | None = None
+        self,
+        source: Source | None,
+        items: Iterable[Item],
+        now: datetime | None = None,
+        by_time: bool = False,
     ) -> IngestReport:
-        """Normalize, dedup and store items; an item that fails is kept with its error noted."""
+        """Normalize, dedup and store items; an item that fails is kept with its error noted.
+
+        ``by_time`` stores them in publication order (undated ones last, ties in the
+        order given): the copy published first is the original, and the clusterer
+        reads a backlog the way a live desk would have seen it arrive.
+        """
         now = now or utcnow()
         report = IngestReport(source_id=source.id if source else "")
         normalized: list[Item] = []
@@ -108,6 +117,8 @@ class Desk:
                 it.error = f"normalize failed: {type(exc).__name__}: {exc}"
                 report.errors.append(f"{it.id}: {it.error}")
                 normalized.append(it)
+        if by_time:
+            normalized.sort(key=lambda it: it.published_at or now)
         known = self.store.existing_ids(it.id for it in normalized)
         out: list[Item] = []
         for it in normalized:
@@ -127,7 +138,15 @@ class Desk:
 
     # fetch ------------------------------------------------------------------------
     async def fetch(self, now: datetime | None = None, progress: Progress | None = None) -> RoundReport:
-        """One round over every due source; each source's outcome is stored as it completes."""
+        """One round over every due source, fetched concurrently.
+
+        The round's items are stored together once every source has answered, in
+        publication order (sources by name, then feed order, break ties), so the
+        stored order and which syndicated copy counts as the original do not depend
+        on which server answered first. A source's fetch state (validators, resume
+        point) is saved only after its items are stored: a desk stopped in between
+        fetches them again rather than losing them behind a 304.
+        """
         from global24.sources import collect
         from global24.sources.fetcher import Fetcher, apply_fetch_outcome
 
@@ -144,22 +163,31 @@ class Desk:
                     source, fetcher, settings=self.settings, known_urls=self.known_url
                 )
 
+            answered: list[tuple[Source, Any]] = []
             for done_count, fut in enumerate(asyncio.as_completed([one(s) for s in due]), 1):
                 source, result = await fut
                 if progress:
                     progress(source.name or source.url, done_count, len(due))
-                if result.items:
-                    ing = self.ingest(source, result.items, now)
-                    report.add(ing)
-                if result.error:
-                    report.failed += 1
-                    report.errors.append((source.name or source.url, result.error))
-                elif result.not_modified:
-                    report.not_modified += 1
-                else:
-                    report.fetched += 1
-                fresh = self.store.get_source(source.id) or source
-                self.store.upsert_source(apply_fetch_outcome(fresh, result, utcnow()))
+                answered.append((source, result))
+        answered.sort(key=lambda sr: (sr[0].name or "", sr[0].url or "", sr[0].id))
+        batch: list[Item] = []
+        for source, result in answered:
+            for it in result.items:
+                it.source_id = it.source_id or source.id
+                it.source_name = it.source_name or source.name or None
+            batch.extend(result.items)
+        if batch:
+            report.add(self.ingest(None, batch, now, by_time=True))
+        for source, result in answered:
+            if result.error:
+                report.failed += 1
+                report.errors.append((source.name or source.url, result.error))
+            elif result.not_modified:
+                report.not_modified += 1
+            else:
+                report.fetched += 1
+            fresh = self.store.get_source(source.id) or source
+            self.store.upsert_source(apply_fetch_outcome(fresh, result, utcnow()))
         return report
 
     # cluster ------------------------------------------------------------------------

@@ -236,6 +236,22 @@ def test_html_to_text_keeps_paragraphs_and_survives_stray_document_tags():
     assert html_to_text("</div></body><p>after</p></html><p>more</p>") == "after\n\nmore"
 
 
+def test_a_figure_caption_goes_with_the_picture_not_the_text():
+    from global24.sources.base import html_to_text
+    from global24.sources.media import first_html_image
+
+    html = (
+        '<p>The bridge reopened.</p><figure><img src="/b.jpg" alt="bridge">'
+        "<figcaption>Buses at dawn. <small>Photo: Harbour Post</small></figcaption></figure><p>Tolls rise.</p>"
+    )
+    assert html_to_text(html) == "The bridge reopened.\n\nTolls rise."
+    img = first_html_image(html, "https://a.example/story")
+    assert img is not None and (img.url, img.caption) == (
+        "https://a.example/b.jpg",
+        "Buses at dawn. Photo: Harbour Post",
+    )
+
+
 def test_relative_links_in_entry_html_are_resolved_against_xml_base():
     from global24.sources.feeds import resolve_links
 

@@ -392,7 +392,12 @@ def html_fragment(html: str) -> Any:
 
 
 def html_to_text(html: str | None) -> str:
-    """Plain text of an HTML fragment: tags dropped, blocks become paragraphs."""
+    """Plain text of an HTML fragment: tags dropped, blocks become paragraphs.
+
+    A ``<figcaption>`` is left out: it describes a picture (the item's image keeps
+    it), and a credit line repeated under every picture of one outlet would tie its
+    unrelated stories together.
+    """
     if not html:
         return ""
     if "<" not in html and "&" not in html:
@@ -405,7 +410,7 @@ def html_to_text(html: str | None) -> str:
 
     def walk(el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in ("script", "style", "template", "noscript"):
+        if tag in ("script", "style", "template", "noscript", "figcaption"):
             if el.tail:
                 parts.append(el.tail)
             return

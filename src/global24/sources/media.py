@@ -121,7 +121,10 @@ def _media_child(el: Any, names: tuple[str, ...]) -> str | None:
 
 
 def first_html_image(html: str, base_url: str) -> Image | None:
-    """The first real picture in an HTML fragment (tracking pixels skipped), alt text as caption."""
+    """The first real picture in an HTML fragment (tracking pixels skipped).
+
+    Its caption is the ``<figcaption>`` of the figure holding it, else the alt text.
+    """
     if "<img" not in html.lower():
         return None
     try:
@@ -136,6 +139,10 @@ def first_html_image(html: str, base_url: str) -> Image | None:
         url = absolute_url(base_url, src)
         if url:
             caption = (img.get("alt") or img.get("title") or "").strip() or None
+            figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
+            cap_el = figure.find(".//figcaption") if figure is not None else None
+            if cap_el is not None:  # a caption written for readers beats the alt text
+                caption = " ".join("".join(cap_el.itertext()).split()) or caption
             return Image(url=url, caption=caption, width=width, height=height)
     return None
 
