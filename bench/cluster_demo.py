@@ -5,9 +5,11 @@ gold labelling: 367 items, long articles and short posts, in English, Japanese,
 French, Spanish and Portuguese. Items go through the desk's own normalize and
 dedup stages, then through the clusterer, in two orders:
 
-- **time**: by published time, as a live desk sees a stream;
-- **outlet**: grouped by outlet, newest first within each, as a desk's first
-  fetch round stores a backlog (the order ``Desk.cluster`` then reads).
+- **time**: by published time, as a live desk sees a stream, and as the desk
+  stores a fetch round's backlog (``Desk.fetch`` sorts a round by publication time);
+- **outlet**: grouped by outlet, newest first within each: a worst case for
+  order sensitivity (how a desk that stored each source as it answered used to
+  read its first round).
 
 Systems, in the same run and on the same items:
 
@@ -78,7 +80,7 @@ def load_items(corpus_dir: Path) -> tuple[list[Item], dict[str, str]] | None:
 
 
 def ordered(items: list[Item], order: str) -> list[Item]:
-    if order == "outlet":  # a first fetch: one outlet after another, each feed newest first
+    if order == "outlet":  # one outlet after another, each feed newest first
         by: dict[str, list[Item]] = defaultdict(list)
         for it in items:
             by[it.source_id].append(it)

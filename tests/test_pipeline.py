@@ -202,6 +202,31 @@ def test_demo_desk_writes_the_tokyo_and_rio_articles(tmp_path, demo_server):
     assert "121" in text and "132" in text
 
 
+def test_a_source_whose_items_cannot_be_stored_does_not_keep_the_others_out(tmp_path, demo_server):
+    import asyncio
+
+    desk = _desk(tmp_path / "p.db", demo_server)
+    poisoned = next(s for s in desk.store.list_sources() if s.kind == "rss")
+    real_upsert = desk.store.upsert_items
+
+    def upsert(items):
+        items = list(items)
+        if any(it.source_id == poisoned.id for it in items):
+            raise RuntimeError("disk says no")
+        return real_upsert(items)
+
+    desk.store.upsert_items = upsert
+    report = asyncio.run(desk.fetch())
+    stored = list(desk.store.iter_all_items())
+    assert len(stored) > 300 and not any(it.source_id == poisoned.id for it in stored)
+    assert len({it.source_id for it in stored}) == len(desk.store.list_sources()) - 1
+    after = desk.store.get_source(poisoned.id)
+    assert after is not None and "storing its items failed" in (after.last_error or "")
+    assert after.etag is None and after.last_ok_at is None  # fetched in full again next round
+    assert any("disk says no" in err for _, err in report.errors)
+    desk.close()
+
+
 def _gold_key(text: str | None) -> str:
     return " ".join(re.findall(r"\w+", (text or "").lower()))[:60]
 

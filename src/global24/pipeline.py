@@ -177,7 +177,17 @@ class Desk:
                 it.source_name = it.source_name or source.name or None
             batch.extend(result.items)
         if batch:
-            report.add(self.ingest(None, batch, now, by_time=True))
+            try:
+                report.add(self.ingest(None, batch, now, by_time=True))
+            except Exception as exc:  # one source's items must not keep every other source's out
+                log.warning("storing the round failed (%s: %s); storing source by source", type(exc).__name__, exc)
+                for source, result in answered:
+                    if not result.items:
+                        continue
+                    try:
+                        report.add(self.ingest(source, result.items, now, by_time=True))
+                    except Exception as one_exc:  # kept as the source's error; fetched again next time
+                        result.error = f"storing its items failed: {type(one_exc).__name__}: {one_exc}"
         for source, result in answered:
             if result.error:
                 report.failed += 1
