@@ -136,3 +136,19 @@ def test_a_visit_announced_as_due_is_stale_once_it_happened():
         ]
     )
     assert _stale(ev.units[0], latest)
+
+
+def test_a_weekday_with_its_date_is_read_by_the_date():
+    from global24.writing.timeline import unit_day
+
+    # "Monday, 27 October" is 27 October, not the Monday after publication: in a preview from the
+    # day before, and in the same text carried a month later (then the plan is long overtaken)
+    text = "He is due in Tokyo on Monday, 27 October, when he is expected to call on the Emperor."
+    cases = [
+        (datetime(2025, 10, 26, 1, tzinfo=UTC), datetime(2025, 10, 26, 12, tzinfo=UTC), False),
+        (datetime(2025, 11, 24, 5, tzinfo=UTC), datetime(2025, 11, 25, 9, tzinfo=UTC), True),
+    ]
+    for published, latest, stale in cases:
+        ev = build_evidence([Item(id="p", source_id="s", text=text, published_at=published, fetched_at=published)])
+        assert unit_day(ev.units[0]) == datetime(2025, 10, 27).date()
+        assert _stale(ev.units[0], latest) is stale

@@ -36,9 +36,13 @@ def unit_day(u: Unit) -> date | None:
     if u.published is None:
         return None
     future = bool(_FUTURE.search(u.text))
-    for d in u.dates:
+    mentions = u.dates
+    for k, d in enumerate(mentions):
         if d.day is None and d.weekday is None:
             continue
+        after = mentions[k + 1] if k + 1 < len(mentions) else None
+        if d.weekday is not None and after is not None and after.day is not None and after.start - d.end <= 3:
+            continue  # "Monday, 27 October": the date says which Monday
         resolved = tx.resolve_date(d, u.published, future=future)
         if resolved is not None:
             return resolved
