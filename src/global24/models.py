@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 SourceKind = Literal["rss", "atom", "jsonfeed", "feed", "page", "mastodon", "bluesky", "jsonl"]
@@ -18,9 +18,25 @@ StoryStatus = Literal["live", "cooling", "archived"]
 SOURCE_KINDS: tuple[str, ...] = ("rss", "atom", "jsonfeed", "feed", "page", "mastodon", "bluesky", "jsonl")
 
 
+_CLOCK_OFFSET = timedelta(0)
+
+
 def utcnow() -> datetime:
-    """Timezone-aware now in UTC (all stored times are UTC)."""
-    return datetime.now(UTC)
+    """Timezone-aware now in UTC (all stored times are UTC), on the desk's clock.
+
+    The desk's clock is the wall clock unless :func:`set_clock_offset` moved it:
+    the demo runs the desk at the time of its corpus (late October 2025), so the
+    dates its sources' texts name ("on Monday, 27 October") agree with the dates
+    the items carry.
+    """
+    return datetime.now(UTC) + _CLOCK_OFFSET
+
+
+def set_clock_offset(offset: timedelta) -> timedelta:
+    """Move the desk's clock by ``offset`` from the wall clock; returns the previous offset."""
+    global _CLOCK_OFFSET
+    previous, _CLOCK_OFFSET = _CLOCK_OFFSET, offset
+    return previous
 
 
 def stable_id(*parts: str, prefix: str = "", length: int = 16) -> str:

@@ -3,8 +3,10 @@
 The corpus is written for the project (see ``corpus/README.md``). Loading never
 raises on a bad story file or item: the problem is recorded on the corpus and
 the item is skipped, so one broken file cannot take the demo down. Times are
-real (late October 2025); the demo server shifts them all by one offset so the
-newest item lands a little after the server starts (:meth:`Corpus.served_at`).
+real (late October 2025). ``global24 demo`` runs the desk on a clock set to the
+corpus's time and serves them unshifted; the server can also shift them all by
+one offset so the newest item lands a little after the server starts on the wall
+clock (:meth:`Corpus.served_at`), which is what the tests use.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import contextlib
 import socket
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from global24.models import Source
+from global24.models import Source, set_clock_offset, utcnow
 from global24.settings import Settings, load_settings
 
 
@@ -59,6 +60,28 @@ def register_demo_sources(store: Any, base_url: str) -> list[Source]:
     return out
 
 
+def corpus_clock_offset(settings: Settings, latest: datetime, lead: timedelta) -> timedelta:
+    """How far to move the desk's clock so the demo runs at the time of its corpus.
+
+    The newest corpus item then arrives ``lead`` after the start, as on a live desk,
+    and every date a text names agrees with the item's own date (a shifted clock
+    would put "Monday, 27 October" a year before the Monday it was published on).
+    A demo store that has already run carries on from its last fetch instead, so
+    the desk's time never runs backwards.
+    """
+    from global24.store import open_store
+
+    start = latest - lead
+    store = open_store(settings)
+    try:
+        last = max((s.last_fetch_at for s in store.list_sources() if s.last_fetch_at), default=None)
+    finally:
+        store.close()
+    if last is not None and last > start:
+        start = last
+    return start - datetime.now(UTC)
+
+
 def _serve_web(settings: Settings, port: int) -> Any:
     import uvicorn
 
@@ -100,13 +123,33 @@ def run_demo(
     console: Console | None = None,
 ) -> None:
     """Start the demo sources and run the desk on them until stopped (or for ``rounds`` rounds)."""
-    from global24.demo.server import start_demo_server
-    from global24.pipeline import Desk
+    from global24.demo.corpus import DEFAULT_LEAD, load_corpus
 
     console = console or Console()
     settings = demo_settings(config)
     demo_port = settings.demo_port if _free(settings.demo_port) else 0
-    server = start_demo_server(demo_port)
+    latest = max(it.published for it in load_corpus().items)
+    previous_offset = set_clock_offset(corpus_clock_offset(settings, latest, DEFAULT_LEAD))
+    try:
+        _run_demo(settings, demo_port, latest - DEFAULT_LEAD, rounds, web_port, web, console)
+    finally:
+        set_clock_offset(previous_offset)
+
+
+def _run_demo(
+    settings: Settings,
+    demo_port: int,
+    corpus_start: datetime,
+    rounds: int,
+    web_port: int | None,
+    web: bool,
+    console: Console,
+) -> None:
+    from global24.demo.server import start_demo_server
+    from global24.pipeline import Desk
+
+    # the demo sources serve the corpus at its own times (no shift), visible by the desk's clock
+    server = start_demo_server(demo_port, start=corpus_start, clock=utcnow)
     settings = settings.replace(bluesky_appview_url=server.base_url, bluesky_web_url=server.base_url)
     console.print(
         f"[bold]Global24 demo[/bold] · demo sources on {server.base_url} (sources.opml, sources.json)"

@@ -13,14 +13,14 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import nh3
 
-from global24.models import Article, Story
+from global24.models import Article, Story, utcnow
 from global24.settings import Settings
 from global24.store.base import Store
 from global24.web.render import as_utc, label, revision_url, safe_href, section_url, story_url
@@ -186,7 +186,7 @@ def site_feed(store: Store, settings: Settings, which: str = "hot", now: datetim
     """The hottest stories ("hot", by heat) or the newest analyses ("new", by last update)."""
     if which not in SITE_FEEDS:
         raise ValueError(f"unknown site feed {which!r}")
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     stories = store.list_stories(order="heat", limit=limit * 3)
     feed = _stories_feed(store, settings, stories, now, f"/feeds/{which}", "/",
                          f"{settings.site_name}: {SITE_FEEDS[which]}",
@@ -207,7 +207,7 @@ def section_feed(store: Store, settings: Settings, kind: str, value: str, now: d
     if not stories:
         return None
     name = label(kind, value)
-    return _stories_feed(store, settings, stories, now or datetime.now(UTC), f"/feeds/{kind}/{value}",
+    return _stories_feed(store, settings, stories, now or utcnow(), f"/feeds/{kind}/{value}",
                          section_url(kind, value), f"{settings.site_name}: {name}",
                          f"The hottest {name} stories in open media.", limit)
 

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from global24.models import utcnow
 from global24.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -224,7 +225,7 @@ class Renderer:
         return url
 
     def render(self, template: str, **context: Any) -> str:
-        now = context.get("now") or datetime.now(UTC)
+        now = context.get("now") or utcnow()
         context["now"] = now
         context.setdefault("ago", lambda dt: ago(dt, now))
         return self.env.get_template(template).render(**context)

@@ -10,10 +10,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from global24.models import Article, Source
+from global24.models import Article, Source, utcnow
 from global24.settings import Settings
 from global24.store.base import Store
 from global24.web.cache import PageCache
@@ -71,12 +71,12 @@ class Site:
     settings: Settings
     renderer: Renderer
     cache: PageCache
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def build(cls, store: Store, settings: Settings, clock: Callable[[], datetime] | None = None) -> Site:
         cache = PageCache(ttl=float(settings.web_cache_seconds), version=_version_probe(store))
-        return cls(ArticleMemo(store), settings, Renderer(settings), cache, clock or (lambda: datetime.now(UTC)))
+        return cls(ArticleMemo(store), settings, Renderer(settings), cache, clock or utcnow)
 
     def now(self) -> datetime:
         return self.clock()
