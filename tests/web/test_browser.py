@@ -220,3 +220,41 @@ def test_accessibility_basics(page, live):
                  "/search/?q=bridge", "/sources/", f"/source/{src.id}/", "/topic/world/", "/feeds/", "/nope"]:
         page.goto(live["url"] + path)
         assert page.evaluate(A11Y) == [], path
+
+
+def test_relative_times_follow_the_desks_clock(chromium, tmp_path):
+    """A desk whose clock is a month behind the reader's (the demo runs at its corpus's time)."""
+    from datetime import UTC, datetime, timedelta
+
+    from global24.publishing.sample import build_sample
+    from global24.store import open_store
+    from global24.web.app import create_app
+    from tests.web.conftest import IMAGES, site_settings
+    from tests.web.live import serve_app, serve_dir
+
+    desk_now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=30)
+    with serve_dir(IMAGES) as images:
+        s = site_settings(tmp_path)
+        store = open_store(s)
+        build_sample(store, now=desk_now, image_base=images)
+        with serve_app(create_app(s, store, clock=lambda: desk_now)) as url:
+            ctx = chromium.new_context()
+            pg = ctx.new_page()
+            pg.goto(url + "/")
+            pg.wait_for_load_state("load")
+            # written 45 minutes before the desk's clock; not "30 days ago" by the reader's
+            assert re.fullmatch(r"updated 4[56] minutes ago", pg.locator(".card-l time").inner_text())
+            ctx.close()
+        # ...while a static export of the same desk, read later, counts from the reader's clock
+        from global24.publishing.static import export_site
+
+        out = tmp_path / "export"
+        export_site(store, s, out, clock=lambda: desk_now)
+        with serve_dir(out) as static_url:
+            ctx = chromium.new_context()
+            pg = ctx.new_page()
+            pg.goto(static_url + "/index.html")
+            pg.wait_for_load_state("load")
+            assert re.fullmatch(r"updated 30 days ago", pg.locator(".card-l time").inner_text())
+            ctx.close()
+        store.close()

@@ -65,6 +65,8 @@ def export_site(
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
     site = Site.build(store, settings, clock)
+    # a static copy is read long after it was written: its relative times follow the reader's clock
+    site.renderer.env.globals["live_clock"] = False
     w = _Writer(root)
 
     shutil.copytree(STATIC, root / "static", dirs_exist_ok=True)

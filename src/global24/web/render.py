@@ -192,6 +192,7 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,
         )
+        env.globals["live_clock"] = True  # pages say the desk's time (see site.js); a static export does not
         env.globals.update(
             site_name=settings.site_name,
             base_url=settings.base_url.rstrip("/"),
