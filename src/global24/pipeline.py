@@ -109,8 +109,7 @@ class Desk:
         for it in items:
             report.received += 1
             if source is not None:
-                it.source_id = it.source_id or source.id
-                it.source_name = it.source_name or source.name or None
+                _claim(source, it)
             try:
                 normalized.append(normalize_item(it, now))
             except Exception as exc:  # a hostile item must not stop the batch
@@ -173,8 +172,7 @@ class Desk:
         batch: list[Item] = []
         for source, result in answered:
             for it in result.items:
-                it.source_id = it.source_id or source.id
-                it.source_name = it.source_name or source.name or None
+                _claim(source, it)
             batch.extend(result.items)
         if batch:
             try:
@@ -402,6 +400,12 @@ class Desk:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _claim(source: Source, it: Item) -> None:
+    """An item collected from ``source`` belongs to it, unless it already names its own."""
+    it.source_id = it.source_id or source.id
+    it.source_name = it.source_name or source.name or None
 
 
 def import_items(desk: Desk, path: Path, default_name: str) -> tuple[IngestReport, list[str]]:

@@ -238,23 +238,25 @@ def test_relative_times_follow_the_desks_clock(chromium, tmp_path):
         store = open_store(s)
         build_sample(store, now=desk_now, image_base=images)
         with serve_app(create_app(s, store, clock=lambda: desk_now)) as url:
-            ctx = chromium.new_context()
-            pg = ctx.new_page()
-            pg.goto(url + "/")
-            pg.wait_for_load_state("load")
             # written 45 minutes before the desk's clock; not "30 days ago" by the reader's
-            assert re.fullmatch(r"updated 4[56] minutes ago", pg.locator(".card-l time").inner_text())
-            ctx.close()
+            assert re.fullmatch(r"updated 4[56] minutes ago", _lead_card_time(chromium, url + "/"))
         # ...while a static export of the same desk, read later, counts from the reader's clock
         from global24.publishing.static import export_site
 
         out = tmp_path / "export"
         export_site(store, s, out, clock=lambda: desk_now)
         with serve_dir(out) as static_url:
-            ctx = chromium.new_context()
-            pg = ctx.new_page()
-            pg.goto(static_url + "/index.html")
-            pg.wait_for_load_state("load")
-            assert re.fullmatch(r"updated 30 days ago", pg.locator(".card-l time").inner_text())
-            ctx.close()
+            assert _lead_card_time(chromium, static_url + "/index.html") == "updated 30 days ago"
         store.close()
+
+
+def _lead_card_time(chromium, url: str) -> str:
+    """The lead card's relative time once the page's script has run."""
+    ctx = chromium.new_context()
+    try:
+        pg = ctx.new_page()
+        pg.goto(url)
+        pg.wait_for_load_state("load")
+        return pg.locator(".card-l time").inner_text()
+    finally:
+        ctx.close()
