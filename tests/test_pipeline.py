@@ -264,3 +264,29 @@ def test_first_demo_round_stories(tmp_path, demo_server):
     pair = Counter((story_of[i], g) for i, g in gold.items())
     precision = sum(pair[(story_of[i], g)] / size[story_of[i]] for i, g in gold.items()) / len(gold)
     assert precision >= 0.92, precision
+
+
+def test_a_batch_in_publication_order_survives_an_item_normalize_gave_up_on(tmp_path, monkeypatch):
+    import global24.pipeline as pipeline
+    from global24.models import Item
+
+    desk = Desk(load_settings(env={"GLOBAL24_DB_URL": f"sqlite:///{tmp_path / 'n.db'}"}))
+    real = pipeline.normalize_item
+
+    def normalize(it, now):
+        if it.id == "hostile":
+            raise ValueError("cannot read this")
+        return real(it, now)
+
+    monkeypatch.setattr(pipeline, "normalize_item", normalize)
+    items = [
+        Item(id="late", source_id="s", text="Ferry service ends.", published_at=datetime(2025, 10, 29, tzinfo=UTC)),
+        Item(id="hostile", source_id="s", text="\x00", published_at=datetime(2025, 10, 28)),  # naive time
+        Item(id="early", source_id="s", text="Bridge reopens.", published_at=datetime(2025, 10, 27, tzinfo=UTC)),
+    ]
+    report = desk.ingest(None, items, by_time=True)
+    assert report.inserted == 3 and len(report.errors) == 1
+    stored = sorted(desk.store.iter_all_items(), key=lambda it: it.seq)
+    assert [it.id for it in stored] == ["early", "hostile", "late"]
+    assert "normalize failed" in (stored[1].error or "")
+    desk.close()

@@ -14,7 +14,7 @@ import logging
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +116,8 @@ class Desk:
                 it.error = f"normalize failed: {type(exc).__name__}: {exc}"
                 report.errors.append(f"{it.id}: {it.error}")
                 normalized.append(it)
-        if by_time:
-            normalized.sort(key=lambda it: it.published_at or now)
+        if by_time:  # an item normalize gave up on may still carry a naive time
+            normalized.sort(key=lambda it: _aware(it.published_at or now))
         known = self.store.existing_ids(it.id for it in normalized)
         out: list[Item] = []
         for it in normalized:
@@ -400,6 +400,10 @@ class Desk:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
 
 
 def _claim(source: Source, it: Item) -> None:
