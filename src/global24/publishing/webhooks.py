@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from global24.models import Article, HeatSample
+from global24.models import Article, HeatSample, utcnow
 from global24.settings import Settings
 from global24.store.base import Store
 from global24.web.render import isoformat, revision_url, source_url, story_url
@@ -95,7 +95,7 @@ def events_for_round(
     now: datetime | None = None,
 ) -> list[Event]:
     """Events for this round's heat samples, new revisions and source health; updates what was announced."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()  # the desk's clock: events are news times (signatures use the wall clock)
     state = _load_state(store)
     hot, failing = set(state["hot"]), set(state["failing"])
     base = settings.base_url.rstrip("/")
