@@ -26,6 +26,7 @@ STATIC = Path(__file__).parent / "static"
 
 TOPIC_LABELS = {
     "politics": "Politics",
+    "conflict": "Conflict",
     "world": "World",
     "business": "Business",
     "technology": "Technology",
