@@ -41,9 +41,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from global24.demo.corpus import CORPUS_DIR, load_corpus
 from global24.models import Item
 from global24.topics import classify_story
+from global24.writing.corpus_items import CORPUS_DIR, story_files, story_items
 
 ROOT = Path(__file__).resolve().parent.parent
 YOUNG = 5
@@ -167,27 +167,12 @@ def old_classify_story(items: list[Item]) -> tuple[str | None, str]:
 
 def gold_stories(root: Path) -> list[tuple[str, str | None, str | None, list[Item]]]:
     """(slug, gold topic, gold region, items oldest first) per story with a gold label."""
-    corpus = load_corpus(root)
     out = []
-    for st in corpus.stories:
-        if not st.topic and not st.region:
-            continue
-        items = [
-            Item(
-                id=f"demo-{it.key}",
-                source_id=it.outlet,
-                kind=it.kind,
-                title=it.title,
-                text=it.text,
-                published_at=it.published,
-                lang=it.lang,
-                duplicate_of=f"demo-{it.syndicates}" if it.syndicates else None,
-            )
-            for it in corpus.items
-            if it.story == st.slug
-        ]
-        items.sort(key=lambda i: (i.published_at, i.id))
-        out.append((st.slug, st.topic, st.region, items))
+    for path in story_files(root):
+        items = story_items(path, root)  # each item carries its story's gold labels in ``extra``
+        labels = items[0].extra if items else {}
+        if labels.get("topic") or labels.get("region"):
+            out.append((path.stem, labels.get("topic"), labels.get("region"), items))
     return out
 
 

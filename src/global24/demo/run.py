@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import socket
 import threading
 import time
@@ -128,10 +129,13 @@ def run_demo(
     console = console or Console()
     settings = demo_settings(config)
     demo_port = settings.demo_port if _free(settings.demo_port) else 0
-    latest = max(it.published for it in load_corpus().items)
+    corpus = load_corpus()
+    latest = max(it.published for it in corpus.items)
+    # served at their real times (no shift), visible once the desk's clock reaches them
+    corpus = dataclasses.replace(corpus, anchor=latest, shift=timedelta(0))
     previous_offset = set_clock_offset(corpus_clock_offset(settings, latest, DEFAULT_LEAD))
     try:
-        _run_demo(settings, demo_port, latest - DEFAULT_LEAD, rounds, web_port, web, console)
+        _run_demo(settings, demo_port, corpus, rounds, web_port, web, console)
     finally:
         set_clock_offset(previous_offset)
 
@@ -139,7 +143,7 @@ def run_demo(
 def _run_demo(
     settings: Settings,
     demo_port: int,
-    corpus_start: datetime,
+    corpus: Any,
     rounds: int,
     web_port: int | None,
     web: bool,
@@ -148,8 +152,7 @@ def _run_demo(
     from global24.demo.server import start_demo_server
     from global24.pipeline import Desk
 
-    # the demo sources serve the corpus at its own times (no shift), visible by the desk's clock
-    server = start_demo_server(demo_port, start=corpus_start, clock=utcnow)
+    server = start_demo_server(demo_port, corpus=corpus, clock=utcnow)
     settings = settings.replace(bluesky_appview_url=server.base_url, bluesky_web_url=server.base_url)
     console.print(
         f"[bold]Global24 demo[/bold] · demo sources on {server.base_url} (sources.opml, sources.json)"
