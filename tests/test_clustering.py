@@ -376,6 +376,29 @@ def test_names_match_by_their_words_and_cjk_rarity_is_among_cjk_documents() -> N
     assert idf.idf("news") < idf.idf("word3")
 
 
+def test_japanese_terms_follow_the_script_not_every_character_pair() -> None:
+    from global24.features import tokens
+
+    terms = tokens("関税引き下げとレアアース規制停止で合意")
+    assert "レアアース" in terms and "規制" in terms and "合意" in terms  # katakana word whole, kanji pairs
+    assert not {"とレ", "止で", "で合", "き下"} & set(terms)  # no pair joins a word to a particle
+    assert tokens("한국 대통령") == ["한국", "대통", "통령"]  # Hangul as before
+
+
+def test_two_japanese_reports_of_one_meeting_join_despite_different_grammar(tfidf_only) -> None:
+    texts = [
+        "天皇陛下、トランプ大統領と皇居で会見 約30分、2019年以来の再会",
+        "高市首相とトランプ大統領が初の首脳会談、レアアース供給で枠組みに署名した",
+        "日経平均株価が最高値を更新、半導体関連株に買いが集まった",
+        "米中首脳会談、釜山で約1時間40分。フェンタニル関連の対中関税を10%に下げると表明",
+        "米中首脳、釜山で会談 関税引き下げとレアアース規制停止で合意",
+    ]
+    c = StoryClusterer(tfidf_only)
+    got = [c.assign(post(n, t, hours=n * 0.5, lang="ja")).story_id for n, t in enumerate(texts)]
+    assert got[4] == got[3]  # the Busan meeting, told twice
+    assert len(set(got[:4])) == 4  # the palace, the summit and the stock market stay apart
+
+
 STORM = [
     "Storm Ciaran batters Brittany: Brest airport shut as gusts pass 200 km/h",
     "In Brittany, Storm Ciaran cuts power to 1.2 million homes; Brest airport shut",

@@ -2,7 +2,8 @@
 
 Clustering sees every item, so these are regex-only and bounded: text is cut to
 :data:`MAX_CHARS` before anything runs. Terms are lower-case words without stop
-words (CJK runs become character bigrams, since those scripts have no spaces);
+words (kanji and Hangul become character bigrams, since those scripts have no
+spaces, katakana words stay whole and hiragana particles are dropped);
 entities are capitalised spans and acronyms, found only when the text has case;
 numbers and link targets are kept as separate features because two items that
 share "$550 billion" or the same URL very likely tell the same story.
@@ -89,6 +90,37 @@ class Features:
     sample: str = ""  # the cut text, for the multilingual encoder
 
 
+# Within a CJK run, the script changes where words do: kanji (with 々) carry the content,
+# katakana runs are loanwords and names (トランプ, レアアース), hiragana is mostly particles
+# and endings, Hangul is written in words already.
+_SCRIPT_RUN = re.compile(
+    r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005]+)"
+    r"|(?P<kata>[\u30a0-\u30ff\uff66-\uff9f]+)"
+    r"|(?P<hira>[\u3040-\u309f]+)"
+    r"|(?P<hangul>[\uac00-\ud7af]+)"
+)
+
+
+def _cjk_terms(run: str) -> list[str]:
+    """Terms of one run of CJK text: kanji and Hangul as character bigrams, katakana words whole.
+
+    Bigrams across a script change ("止で", "とレ") join a word to a particle; they are rare,
+    so they would weigh like names while saying nothing. Hiragana alone is left out.
+    """
+    out: list[str] = []
+    for m in _SCRIPT_RUN.finditer(run):
+        part, kind = m.group(), m.lastgroup
+        if kind == "hira":
+            continue
+        if kind == "kata":
+            part = part.strip("・ー")
+            if len(part) > 1:
+                out.append(part)
+            continue
+        out.extend(part[i : i + 2] for i in range(max(1, len(part) - 1)))
+    return out
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case content terms; CJK runs as overlapping character bigrams."""
     out: list[str] = []
@@ -96,7 +128,7 @@ def tokens(text: str) -> list[str]:
         w = m.group()
         if _CJK.search(w):
             for run in _CJK.findall(w):
-                out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+                out.extend(_cjk_terms(run))
             rest = _CJK.sub(" ", w).split()
             out.extend(x for x in rest if len(x) > 1 and x not in STOPWORDS and not x.isdigit())
             continue
