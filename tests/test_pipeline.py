@@ -17,6 +17,7 @@ import pytest
 
 from global24.demo.run import register_demo_sources
 from global24.demo.server import start_demo_server
+from global24.models import Item
 from global24.pipeline import Desk
 from global24.settings import load_settings
 
@@ -289,4 +290,30 @@ def test_a_batch_in_publication_order_survives_an_item_normalize_gave_up_on(tmp_
     stored = sorted(desk.store.iter_all_items(), key=lambda it: it.seq)
     assert [it.id for it in stored] == ["early", "hostile", "late"]
     assert "normalize failed" in (stored[1].error or "")
+    desk.close()
+
+
+def test_a_copy_never_points_at_an_original_whose_store_failed(tmp_path):
+    desk = Desk(load_settings(env={"GLOBAL24_DB_URL": f"sqlite:///{tmp_path / 'f.db'}"}))
+    text = (
+        "Japan's prime minister and the US president signed a framework on critical minerals and rare "
+        "earths at Akasaka Palace in Tokyo on Tuesday, pledging to secure supply chains for both countries."
+    )
+    when = datetime(2025, 10, 28, 3, 0, tzinfo=UTC)
+    original = Item(id="wire-1", source_id="wire", title="Minerals pact signed", text=text, published_at=when)
+    copy = Item(id="copy-1", source_id="paper", title="Minerals pact", text=text, published_at=when)
+    real_upsert = desk.store.upsert_items
+
+    def failing(items):
+        raise RuntimeError("disk says no")
+
+    desk.store.upsert_items = failing
+    with pytest.raises(RuntimeError):
+        desk.ingest(None, [original], when)
+    desk.store.upsert_items = real_upsert
+    desk.ingest(None, [copy], when)
+    stored = desk.store.get_item("copy-1")
+    assert stored is not None and stored.duplicate_of is None  # the copy is now the original
+    desk.ingest(None, [original], when)  # the wire item, stored on the next round, is the copy now
+    assert desk.store.get_item("wire-1").duplicate_of == "copy-1"
     desk.close()

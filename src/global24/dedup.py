@@ -155,6 +155,15 @@ class Deduplicator:
         while len(self._entries) > self.max_entries:
             self._forget(next(iter(self._entries)))
 
+    def forget(self, item_ids: Iterable[str]) -> None:
+        """Forget checked items that were never stored (their batch failed to store), so a
+        later copy does not point at an item no one can open; it becomes the original."""
+        gone = set(item_ids)
+        for item_id in gone:
+            self._forget(item_id)
+        if gone:
+            self._hashes = {h: r for h, r in self._hashes.items() if r not in gone}
+
     def _forget(self, item_id: str) -> None:
         self._entries.pop(item_id, None)
         if self._minhashes.pop(item_id, None) is not None:

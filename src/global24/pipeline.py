@@ -120,13 +120,19 @@ class Desk:
             normalized.sort(key=lambda it: _aware(it.published_at or now))
         known = self.store.existing_ids(it.id for it in normalized)
         out: list[Item] = []
+        checked: list[str] = []
         for it in normalized:
             if it.id not in known:
                 it = self.dedup.check(it)
+                checked.append(it.id)
                 if it.duplicate_of:
                     report.duplicates += 1
             out.append(it)
-        res = self.store.upsert_items(out)
+        try:
+            res = self.store.upsert_items(out)
+        except Exception:
+            self.dedup.forget(checked)  # nothing here was stored: no later copy may point at it
+            raise
         report.inserted, report.updated = res.inserted, res.updated
         return report
 
