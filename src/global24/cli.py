@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,6 +45,19 @@ def _store(settings: Settings) -> Any:
     from global24.store import open_store
 
     return open_store(settings)
+
+
+def _adopt_clock(store: Any) -> None:
+    """Read a store on the clock of the desk that filled it: the demo's store was filled at its
+    corpus's time (late October 2025), and on the wall clock its stories would look a year old."""
+    from global24.models import CLOCK_STATE, set_clock_offset
+
+    raw = store.get_state(CLOCK_STATE)
+    if raw:
+        try:
+            set_clock_offset(timedelta(seconds=float(raw.decode())))
+        except (UnicodeDecodeError, ValueError, OverflowError):
+            err.print(f"[yellow]ignoring an unreadable {CLOCK_STATE} in the store[/yellow]")
 
 
 @app.callback()
@@ -330,7 +344,10 @@ def serve(
     from global24.web.app import create_app
 
     s = _settings()
-    uvicorn.run(create_app(s), host=host or s.web_host, port=port or s.web_port, log_level="warning")
+    store = _store(s)
+    _adopt_clock(store)
+    uvicorn.run(create_app(s, store), host=host or s.web_host, port=port or s.web_port, log_level="warning")
+    store.close()
 
 
 @app.command()
@@ -339,7 +356,9 @@ def export(out: Annotated[Path, typer.Option("--out", help="Folder for the stati
     from global24.publishing.static import export_site
 
     s = _settings()
-    n = export_site(_store(s), s, out)
+    store = _store(s)
+    _adopt_clock(store)
+    n = export_site(store, s, out)
     console.print(f"exported {n} files to {out}")
 
 

@@ -19,6 +19,7 @@ SOURCE_KINDS: tuple[str, ...] = ("rss", "atom", "jsonfeed", "feed", "page", "mas
 
 
 _CLOCK_OFFSET = timedelta(0)
+CLOCK_STATE = "clock_offset"  # store state: seconds the clock of the desk that filled it was moved by
 
 
 def utcnow() -> datetime:
@@ -37,6 +38,11 @@ def set_clock_offset(offset: timedelta) -> timedelta:
     global _CLOCK_OFFSET
     previous, _CLOCK_OFFSET = _CLOCK_OFFSET, offset
     return previous
+
+
+def clock_offset() -> timedelta:
+    """How far the desk's clock is from the wall clock (zero unless moved)."""
+    return _CLOCK_OFFSET
 
 
 def stable_id(*parts: str, prefix: str = "", length: int = 16) -> str:

@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from rich.console import Console
 
+from global24.cli import _adopt_clock
 from global24.demo.corpus import DEFAULT_LEAD, load_corpus
 from global24.demo.run import corpus_clock_offset, demo_settings, run_demo
-from global24.models import utcnow
+from global24.models import set_clock_offset, utcnow
 from global24.store import open_store
 
 
@@ -45,4 +46,11 @@ def test_demo_round_runs_at_the_time_of_its_corpus(tmp_path, monkeypatch):
     # a second run on the same store carries on from its last fetch: the desk's time never runs back
     offset = corpus_clock_offset(settings, latest, DEFAULT_LEAD)
     assert datetime.now(UTC) + offset >= max(s.last_fetch_at for s in store.list_sources())
+
+    # and `global24 serve` / `export` on this store read it on the clock it was filled on
+    _adopt_clock(store)
+    try:
+        assert fetched <= utcnow() <= fetched + timedelta(minutes=10)
+    finally:
+        set_clock_offset(timedelta(0))
     store.close()

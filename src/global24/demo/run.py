@@ -16,7 +16,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from global24.models import Source, set_clock_offset, utcnow
+from global24.models import CLOCK_STATE, Source, clock_offset, set_clock_offset, utcnow
 from global24.settings import Settings, load_settings
 
 
@@ -158,6 +158,8 @@ def _run_demo(
         f"[bold]Global24 demo[/bold] · demo sources on {server.base_url} (sources.opml, sources.json)"
     )
     desk = Desk(settings)
+    # whoever serves this store later (`global24 serve`) reads it on the same clock
+    desk.store.set_state(CLOCK_STATE, str(clock_offset().total_seconds()).encode())
     sources = register_demo_sources(desk.store, server.base_url)
     console.print(f"store: {settings.db_url} · {len(sources)} demo sources registered")
     web_server = None
