@@ -66,6 +66,7 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP) $(SYS_STAMP)
 	$(PY) bench/ingest.py
+	$(PY) bench/conformance.py
 	$(PY) bench/extract.py
 	$(PY) bench/cluster.py
 	$(PY) bench/summarize.py

@@ -260,3 +260,26 @@ def test_relative_links_in_entry_html_are_resolved_against_xml_base():
         '<a href="http://h.example/x?a=1&amp;b=2">x</a><img src=\'http://h.example/news/pic.jpg\'>'
         '<a href="https://a.example/b">c</a><a href="#f">f</a>'
     )
+
+
+def test_content_location_is_the_base_for_relative_links():
+    feed = b'<rss version="2.0"><channel><item><title>T</title><link>/relative/uri</link></item></channel></rss>'
+    res = parse_feed(feed, {"Content-Location": "http://example.com/"}, "http://127.0.0.1/feed.xml", SRC)
+    assert res.items[0].url == "http://example.com/relative/uri"
+    res = parse_feed(feed, {}, "http://127.0.0.1/feed.xml", SRC)
+    assert res.items[0].url == "http://127.0.0.1/relative/uri"
+
+
+def test_titles_and_bodies_are_text_whatever_their_label():
+    feed = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+        b'<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Example <b>Atom</b></div></title>'
+        b'<content type="html">safe&lt;iframe src="http://example.com/"&gt; &lt;b&gt;description&lt;/b&gt;'
+        b"&lt;/iframe&gt;</content></entry><entry><title>History of the &lt;blink&gt; tag</title>"
+        b'<summary type="text">History of the &lt;blink&gt; tag</summary></entry></feed>'
+    )
+    first, second = parse_feed(feed, {}, "http://127.0.0.1/atom.xml", SRC).items
+    assert first.title == "Example Atom"  # xhtml markup is not part of a title
+    assert first.text == "safe description"  # an iframe's fallback is markup, read as such
+    assert second.title == "History of the <blink> tag"  # plain text that mentions a tag stays
+    assert second.text == "History of the <blink> tag"

@@ -391,13 +391,21 @@ def html_fragment(html: str) -> Any:
     return body
 
 
+_RAW_TEXT_FALLBACK = ("iframe", "noembed", "noframes", "xmp")
+
+
 def html_to_text(html: str | None) -> str:
     """Plain text of an HTML fragment: tags dropped, blocks become paragraphs.
 
     A ``<figcaption>`` is left out: it describes a picture (the item's image keeps
     it), and a credit line repeated under every picture of one outlet would tie its
-    unrelated stories together.
+    unrelated stories together. The content of an ``<iframe>`` (and its kin) is raw
+    text to an HTML parser; it is read as HTML in turn, so its markup never shows.
     """
+    return _text_of(html, 0)
+
+
+def _text_of(html: str | None, depth: int) -> str:
     if not html:
         return ""
     if "<" not in html and "&" not in html:
@@ -411,6 +419,12 @@ def html_to_text(html: str | None) -> str:
     def walk(el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in ("script", "style", "template", "noscript", "figcaption"):
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if tag in _RAW_TEXT_FALLBACK:  # their content is kept as raw text: markup, not words
+            if el.text and depth < 4:
+                parts.append(" " + _text_of(el.text, depth + 1) + " ")
             if el.tail:
                 parts.append(el.tail)
             return

@@ -76,8 +76,11 @@ def _is_json(content: bytes, headers: dict[str, str]) -> bool:
 def _parse_xml_feed(content: bytes, headers: dict[str, str], base_url: str, source: Source) -> ParseResult:
     response_headers = dict(headers)
     # No content-location: feedparser would urljoin the base onto itself at every element (a fifth of
-    # its time). It still applies xml:base; entry_to_item resolves what is left against base_url.
-    response_headers.pop("content-location", None)
+    # its time). It still applies xml:base; entry_to_item resolves what is left against base_url,
+    # which the header moves when it names where the document really lives (HTTP's base URI rule).
+    location = response_headers.pop("content-location", None)
+    if location:
+        base_url = absolute_url(base_url, location.strip()) or base_url
     response_headers.setdefault(
         "content-type", "application/xml"
     )  # files and bare servers: let the XML speak
@@ -160,7 +163,8 @@ def entry_to_item(
     captions = {img.caption for img in media_images if img.caption}
     html, text = _entry_body(entry, captions, link or base_url)
     title = entry.get("title")
-    if title and (entry.get("title_detail") or {}).get("type") == "text/html":
+    title_type = (entry.get("title_detail") or {}).get("type") or "text/plain"
+    if title and (title_type != "text/plain" or _MARKUP.search(title)):  # html, xhtml, base64 …
         title = html_to_text(title)
     published = (
         struct_to_datetime(entry.get("published_parsed"))
@@ -214,7 +218,13 @@ def _entry_body(entry: Any, skip: set[str], base_url: str) -> tuple[str, str]:
     if "html" in ctype or "xml" in ctype:
         base = absolute_url(base_url, detail.get("base") or "") or base_url
         return resolve_links(value, base), html_to_text(value)
-    return "", html_to_text(value) if "<" in value else value.strip()
+    # plain text by its label; many feeds label escaped HTML so, which shows as markup
+    return "", html_to_text(value) if _MARKUP.search(value) else value.strip()
+
+
+# What says "this is HTML" in a field labelled plain text: a closing tag, or an opening one
+# of the few elements such text is made of. "History of the <blink> tag" stays as it is.
+_MARKUP = re.compile(r"</[a-zA-Z][\w:-]*\s*>|<(?:p|br|img|a|div|span|ul|ol|li|b|i|em|strong)\b[^<>]*/?>", re.I)
 
 
 _RELATIVE_LINK = re.compile(
