@@ -5,7 +5,7 @@ Each file of the suite names in a header comment what a parser should find
 against feedparser's own result dict. An Item carries a subset of that: its
 title, its text (the entry's content, else its summary/description, as plain
 text), its link and its author. This benchmark takes every expectation about
-those entry fields and checks it against the Item JSON that `global24 parse-feed`
+those entry fields (and its date) and checks it against the Item JSON that `global24 parse-feed`
 prints (``parse_feed`` + ``item_to_json``, the code the CLI and the desk's
 fetcher share). Like feedparser's own harness, each file is read as if served
 from ``http://127.0.0.1:8097/<path>`` with the HTTP headers its ``Header:`` lines
@@ -19,7 +19,7 @@ text is ``safe description`` and fails if anything of a removed script is left.
 Links are compared after our URL canonicalisation. Not counted: a clause on the
 summary (or content) of an entry that has both, because an Item's text is the
 richer of the two by design, and a clause on an entry that has nothing but an
-author, which parse-feed skips as empty. Every file must also parse without an
+author or a date, which parse-feed skips as empty. Every file must also parse without an
 exception; files that expect nothing about entries still count there.
 
     python bench/conformance.py [FEEDS_DIR] [--out bench/results/conformance.json] [-v]
@@ -37,6 +37,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -57,11 +58,13 @@ HEADER = re.compile(r"^Header:\s*([\w-]+):\s*(.+?)\s*$", re.M)
 DOCROOT = "http://127.0.0.1:8097/"
 # entries[0]['title'] == '...'  /  entries[0]['content'][0]['value'] == """..."""
 CLAUSE = re.compile(
-    r"entries\[0\]\[['\"](?P<field>title|description|summary|link|author)['\"]\]"
+    r"entries\[0\]\[['\"](?P<field>title|description|summary|link|author|"
+    r"published_parsed|updated_parsed|created_parsed)['\"]\]"
     r"|entries\[0\]\[['\"]content['\"]\]\[0\]\[['\"]value['\"]\]"
 )
 FIELD_OF = {"title": "title", "description": "text", "summary": "text", "content": "text",
-            "link": "url", "author": "author"}  # fmt: skip
+            "link": "url", "author": "author", "published_parsed": "published",
+            "updated_parsed": "published", "created_parsed": "published"}  # fmt: skip
 
 
 def expectations(path: Path) -> tuple[str | None, list[tuple[str, object]]]:
@@ -117,7 +120,12 @@ def applies(parsed: dict, field: str) -> bool:
         bodies.add(e["summary"])
     if FIELD_OF[field] == "text" and len(bodies) > 1:
         return False
-    return not (field == "author" and not (e.get("title") or e.get("link") or bodies))
+    # an Item's date is the first of published, updated, created that the entry has
+    dates = [f for f in ("published_parsed", "updated_parsed", "created_parsed") if e.get(f)]
+    if FIELD_OF[field] == "published" and dates and dates[0] != field:
+        return False
+    # an entry with nothing to show is skipped: its author or date alone is no Item
+    return FIELD_OF[field] not in ("author", "published") or bool(e.get("title") or e.get("link") or bodies)
 
 
 def as_text(value: object, plain: bool = False) -> str:
@@ -133,6 +141,12 @@ def ours_matches(row: dict | None, field: str, expected: object, plain: bool) ->
     if field == "link":
         want = canonical_url(str(expected)) or str(expected)
         return got in (want, expected)
+    if FIELD_OF[field] == "published":
+        try:
+            when = datetime.fromisoformat(str(got).replace("Z", "+00:00")).astimezone(UTC)
+        except ValueError:
+            return False
+        return isinstance(expected, tuple) and when.timetuple()[:6] == expected[:6]
     if field == "author":
         return bool(got) and bool(expected) and (got == expected or str(got) in str(expected))
     return " ".join(str(got or "").split()) == as_text(expected, plain)
@@ -211,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     total, ours, peer = sum(checked.values()), sum(ours_ok.values()), sum(peer_ok.values())
     print("-" * len(head))
     print(f"{'all':<24} {total:>8} {ours / max(1, total):>9.1%} {peer / max(1, total):>11.1%}")
-    print(f"clauses not counted (richer body chosen, author-only entry): {sum(skipped.values())}")
+    print(
+        f"clauses not counted (richer body chosen; entry with only an author or a date): {sum(skipped.values())}"
+    )
     print(f"files that raised: {len(crashes)} of {len(files)}; files reported as not a feed / unreadable: "
           f"{sum(errors.values())}")  # fmt: skip
     print(
