@@ -170,6 +170,78 @@ def content_tokens(text: str) -> list[str]:
     return out
 
 
+# Other languages: a set written in Greek or Arabic is summarised from its own words, with
+# that language's stop words (stopwordsiso) and stemmer (Snowball) where they exist.
+_SNOWBALL = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish", "nl": "dutch",
+    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian",
+    "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali", "no": "norwegian",
+    "nb": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian",
+    "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+_CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACELESS = ("ja", "zh")  # written without spaces between words
+
+
+@lru_cache(maxsize=64)
+def stopwords_for(lang: str) -> frozenset[str]:
+    """Stop words of a language (ISO 639-1); English's own list for "en", empty when unknown."""
+    if lang == "en":
+        return STOPWORDS
+    try:
+        import stopwordsiso
+
+        return frozenset(stopwordsiso.stopwords(lang)) if stopwordsiso.has_lang(lang) else frozenset()
+    except Exception:  # the package is missing or broken: no stop words, still words
+        return frozenset()
+
+
+@lru_cache(maxsize=64)
+def _stemmer(lang: str):  # noqa: ANN202 - snowballstemmer has no types
+    name = _SNOWBALL.get(lang)
+    if not name:
+        return None
+    try:
+        import snowballstemmer
+
+        return snowballstemmer.stemmer(name)
+    except Exception:
+        return None
+
+
+def lang_words(text: str, lang: str) -> list[str]:
+    """Lower-case, stemmed words of ``text`` in ``lang`` (characters in Chinese and Japanese)."""
+    if lang == "en":
+        return [stem(t.text.lower()) for t in words(text)]
+    if lang in _SPACELESS:
+        return _CJK_CHARS.findall(text)
+    low = [t.text.lower().rstrip(".") for t in words(text)]
+    st = _stemmer(lang)
+    return st.stemWords(low) if st is not None else low
+
+
+def tokens_for(text: str, lang: str) -> list[str]:
+    """Content tokens of ``text`` in ``lang``: :func:`content_tokens` for English, else its words
+    without stop words (and, in Chinese and Japanese, character pairs)."""
+    if lang == "en":
+        return content_tokens(text)
+    if lang in _SPACELESS:
+        chars = _CJK_CHARS.findall(text)
+        return [a + b for a, b in zip(chars, chars[1:], strict=False)]
+    stop = stopwords_for(lang)
+    low = [t.text.lower().rstrip(".") for t in words(text)]
+    kept = [w for w in low if w not in stop and (len(w) > 1 or w.isdigit())]
+    st = _stemmer(lang)
+    return st.stemWords(kept) if st is not None else kept
+
+
+def word_count(text: str, lang: str = "en") -> int:
+    """Words of ``text``; in Chinese and Japanese two characters count as one word."""
+    if lang in _SPACELESS:
+        return max(1, (len(_CJK_CHARS.findall(text)) + 1) // 2 + len(_CJK_CHARS.sub(" ", text).split()))
+    return len(text.split())
+
+
 # --------------------------------------------------------------------------- entities
 
 _CONNECT = {

@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from global24 import text as tx
 from global24.models import Item
+from global24.normalize import detect_language
 
 # A dateline such as "TOKYO (Meridian Wire) — " or "RIO DE JANEIRO, Oct 28 (Wire) - ".
 _DATELINE = re.compile(
@@ -130,7 +131,7 @@ class Unit:
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return tx.word_count(self.text, self.lang)
 
 
 @dataclass
@@ -142,6 +143,7 @@ class Evidence:
     groups: dict[int, list[int]]
     vectors: np.ndarray | None = None  # L2-normalised TF-IDF rows, aligned with units
     keyphrases: list[str] = field(default_factory=list)
+    lang: str = "en"  # the set's main language: the one its lead and sections are written from
 
     def unit(self, uid: int) -> Unit:
         return self.units[uid]
@@ -161,13 +163,35 @@ class Evidence:
 
 
 def item_lang(item: Item) -> str:
-    """The item's language; without a tag, mostly-ASCII text counts as English."""
+    """The item's language. Without a tag it is detected; mostly-ASCII text counts as English
+    unless it is long enough for the identifier to tell another language apart."""
     if item.lang:
         return item.lang.split("-")[0].lower()
-    letters = [c for c in item.text[:2000] if c.isalpha()]
+    text = item.text[:2000]
+    letters = [c for c in text if c.isalpha()]
     if not letters:
         return "en"
-    return "en" if sum(c.isascii() for c in letters) / len(letters) > 0.9 else "und"
+    if sum(c.isascii() for c in letters) / len(letters) > 0.9:
+        words = text.lower().split()
+        guess = detect_language(text) if len(words) >= 12 else None
+        if guess and guess != "en":  # believed when that language's own small words bear it out
+            stop = tx.stopwords_for(guess)
+            if stop and sum(w.strip(".,;:!?\"'()") in stop for w in words) >= 0.15 * len(words):
+                return guess
+        return "en"
+    return detect_language(text) or "und"
+
+
+def main_language(units: list[Unit]) -> str:
+    """The language most of the set's own words are in; English while it holds half as many."""
+    words: Counter[str] = Counter()
+    for u in units:
+        if not u.background:
+            words[u.lang] += u.words
+    if not words:
+        return "en"
+    top, n = words.most_common(1)[0]
+    return "en" if words.get("en", 0) >= 0.5 * n else top
 
 
 def source_name(item: Item) -> str:
@@ -337,7 +361,7 @@ def _score(ev: Evidence) -> None:
     """
     if ev.vectors is None:
         return
-    main = [u for u in ev.units if not u.background and not u.duplicate and u.lang == "en"]
+    main = [u for u in ev.units if not u.background and not u.duplicate and u.lang == ev.lang]
     if not main:
         return
     centroid = ev.vectors[[u.id for u in main]].mean(axis=0)
@@ -350,7 +374,7 @@ def _score(ev: Evidence) -> None:
     fmax = max(freq.values()) or 1.0
     cmax = max(cent.values()) or 1.0
     for u in ev.units:
-        if u.lang != "en" or not u.tokens:
+        if u.lang != ev.lang or not u.tokens:
             continue
         central = FREQ_WEIGHT * freq[u.id] / fmax + (1 - FREQ_WEIGHT) * max(cent[u.id], 0.0) / cmax
         pos = 1.0 / math.sqrt(1 + u.position)
@@ -391,12 +415,18 @@ def build_evidence(
     units: list[Unit] = []
     for it, bg in chosen:
         units.extend(units_from_item(it, len(units), background=bg, entity_backend=entity_backend))
-    ev = Evidence(items={it.id: it for it, _ in chosen}, units=units, groups={})
+    ev = Evidence(items={it.id: it for it, _ in chosen}, units=units, groups={}, lang=main_language(units))
+    if ev.lang != "en":  # a set in another language is read in its own words, names and figures
+        for u in units:
+            if u.lang == ev.lang:
+                u.tokens = tx.tokens_for(u.text, u.lang)
+                u.entities = [e.text for e in tx.entities(u.text, "rules")]
+                u.quantities = tx.numbers(u.text)
     ev.groups = _group(units)
     ev.vectors = _vectors(units)
     _score(ev)
-    main_text = "\n".join(u.text for u in units if not u.background and u.lang == "en")
-    ev.keyphrases = tx.keyphrases(main_text[:20000], top=20)
+    main_text = "\n".join(u.text for u in units if not u.background and u.lang == ev.lang)
+    ev.keyphrases = tx.keyphrases(main_text[:20000], top=20, lang=ev.lang)
     return ev
 
 

@@ -30,17 +30,17 @@ def clean_title(title: str) -> str:
 
 
 def choose_headline(ev: Evidence) -> tuple[str, str | None]:
-    """(headline, item id) from the English titles, the most central one winning; for a
+    """(headline, item id) from the titles in the set's language, the most central one winning; for a
     story that ran over days, among the titles of its later half."""
     cands = [
         it for it in ev.items.values()
-        if it.title and not it.duplicate_of and item_lang(it) == "en" and it.kind != "post"
+        if it.title and not it.duplicate_of and item_lang(it) == ev.lang and it.kind != "post"
         and not any(u.background for u in ev.units if u.item_id == it.id)
     ]  # fmt: skip
     if not cands:
         cands = [it for it in ev.items.values() if it.title]
     if not cands:
-        best = max((u for u in ev.units if u.lang == "en"), key=lambda u: u.score, default=None)
+        best = max((u for u in ev.units if u.lang == ev.lang), key=lambda u: u.score, default=None)
         return (best.text, best.item_id) if best else ("", None)
     central = Counter()
     for u in ev.units:

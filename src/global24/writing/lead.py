@@ -17,16 +17,17 @@ from global24.writing.evidence import Evidence, Unit
 CENTRALITY = 0.15  # share of the evidence score in a sentence's value
 
 
-def concepts(text: str) -> set[tuple[str, str]]:
-    """Stemmed word bigrams of ``text``, leaving out pairs of stop words."""
-    w = [tx.stem(t.text.lower()) for t in tx.words(text)]
-    stop = tx.STOPWORDS
+def concepts(text: str, lang: str = "en") -> set[tuple[str, str]]:
+    """Stemmed word bigrams of ``text``, leaving out pairs of stop words (character pairs
+    in Chinese and Japanese)."""
+    w = tx.lang_words(text, lang)
+    stop = tx.stopwords_for(lang)
     return {(a, b) for a, b in zip(w, w[1:], strict=False) if not (a in stop and b in stop)}
 
 
 def default_pool(ev: Evidence) -> list[int]:
-    """Sentences a lead may use: English, from the story's own articles, not fragments."""
-    ok = [u for u in ev.units if u.lang == "en" and not u.background and u.score > 0]
+    """Sentences a lead may use: in the set's language, from its own articles, not fragments."""
+    ok = [u for u in ev.units if u.lang == ev.lang and not u.background and u.score > 0]
     pool = [u.id for u in ok if u.kind != "post" and u.words >= 8 and not u.dangling]
     return pool or [u.id for u in ok]
 
@@ -42,14 +43,14 @@ def lead_units(
     cand: list[Unit] = [ev.units[i] for i in (default_pool(ev) if pool is None else pool)]
     if not cand:
         return []
-    con = {u.id: concepts(u.text) for u in cand}
+    con = {u.id: concepts(u.text, u.lang) for u in cand}
     # concept weights come from every sentence a lead could draw on, including those
     # kept out of it for reading reasons (a connective opening), so they stay stable
     per_item: dict[str, set] = {}
-    base = [u for u in ev.units if u.lang == "en" and not u.background and u.score > 0 and u.kind != "post"]
+    base = [u for u in ev.units if u.lang == ev.lang and not u.background and u.score > 0 and u.kind != "post"]
     for u in base or cand:
         if not u.duplicate:  # a syndicated copy is not an independent report
-            per_item.setdefault(u.item_id, set()).update(con.get(u.id) or concepts(u.text))
+            per_item.setdefault(u.item_id, set()).update(con.get(u.id) or concepts(u.text, u.lang))
     df: Counter = Counter()
     for s in per_item.values():
         df.update(s)

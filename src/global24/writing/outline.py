@@ -185,7 +185,7 @@ def post_quote(ev: Evidence, item_id: str, latest: datetime | None = None) -> li
     through its consecutive sentences and stops before a gap (a fragment left out of the
     evidence), a line that says nothing or a stale plan, so nothing inside the quotation
     marks is skipped. Empty when the post has nothing to quote."""
-    units = sorted((u for u in ev.units if u.item_id == item_id and u.lang == "en"), key=lambda u: u.position)
+    units = sorted((u for u in ev.units if u.item_id == item_id and u.lang == ev.lang), key=lambda u: u.position)
     if not units:
         return []
     first = units[0]
@@ -284,7 +284,7 @@ def _contextual(ev: Evidence, passages: list[list[int]]) -> np.ndarray:
                 v = v + NEIGHBOUR_WEIGHT * ev.vectors[j]
         rows.append(v)
     x = np.array(rows)
-    main = [u.id for u in ev.units if not u.background and u.lang == "en"]
+    main = [u.id for u in ev.units if not u.background and u.lang == ev.lang]
     c = ev.vectors[main].mean(axis=0).astype(np.float64)
     c /= float(np.linalg.norm(c)) or 1.0
     x -= COMMON_WEIGHT * np.outer(x @ c, c)
@@ -622,15 +622,15 @@ def plan_outline(
 ) -> Outline:
     """Choose the sections and their evidence for one story."""
     latest = _latest(ev)
-    en = [u for u in ev.units if u.lang == "en" and u.score > 0]
-    main = [u for u in en if not u.background]
+    own = [u for u in ev.units if u.lang == ev.lang and u.score > 0]
+    main = [u for u in own if not u.background]
     articles = [
         u.id for u in main if u.kind != "post" and not u.dangling and not _stale(u, latest) and informative(u)
     ]
     used: list[int] = []
     sections: list[PlannedSection] = []
     headings: set[str] = {headline} if headline else set()
-    verbs = verbish_words([u.text for u in en])
+    verbs = verbish_words([u.text for u in own])
     words = 0
 
     def take(ids: list[int]) -> None:
@@ -674,7 +674,7 @@ def plan_outline(
     # archive items count only where they name what this story is about
     story_names = Counter(e for u in main for e in set(u.entities))
     key_names = {e for e, n in story_names.items() if n >= 2}
-    bg = [u.id for u in en if u.background and len(set(u.entities) & key_names) >= 2 and informative(u)]
+    bg = [u.id for u in own if u.background and len(set(u.entities) & key_names) >= 2 and informative(u)]
     year = latest.year if latest else None
     hist = [i for i in articles if _historical(ev.units[i], year) and i not in used]
     back = mmr(ev, bg, 4, avoid=used) + mmr(ev, hist, 3, avoid=used)

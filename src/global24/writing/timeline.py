@@ -53,7 +53,7 @@ def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[
     """Up to ``max_entries`` dated entries, one or two per day, in date order."""
     by_day: dict[date, list[Entry]] = {}
     for u in ev.units:
-        if u.background or u.duplicate or u.lang != "en" or u.id in avoid or not informative(u):
+        if u.background or u.duplicate or u.lang != ev.lang or u.id in avoid or not informative(u):
             continue
         d = unit_day(u)
         # a sentence looking ahead from a past date is about something else ("will host … after
@@ -68,11 +68,11 @@ def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[
         for u in ev.units:
             if u.background or u.duplicate or u.published is None or u.id in avoid or u.kind == "post":
                 continue
-            if u.lang == "en" and not _stands_alone(u):
+            if u.lang == ev.lang and not _stands_alone(u):
                 continue  # a question, a truism or a sentence leaning on the one before is no entry
-            if u.lang == "en" and (u.item_id not in best or u.score > best[u.item_id].score):
+            if u.lang == ev.lang and (u.item_id not in best or u.score > best[u.item_id].score):
                 best[u.item_id] = u
-            elif u.lang != "en" and u.item_id not in best:
+            elif u.lang != ev.lang and u.item_id not in best:
                 best[u.item_id] = u  # its first sentence, kept as written
         for u in best.values():
             d = u.published.date()
