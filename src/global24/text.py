@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+import regex
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "also", "would", "could", "like", "just"}
@@ -72,20 +73,28 @@ class Quote:
 # --------------------------------------------------------------------------- sentences
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
+# pysbd's own rules where it has them (the Hindi danda, the Arabic question mark, Greek's ";");
+# English rules elsewhere, which serve any language ending sentences with . ! ?
+_PYSBD_LANGS = frozenset(
+    ("en", "hi", "mr", "zh", "es", "am", "ar", "hy", "bg", "ur", "ru", "pl", "fa", "nl", "da", "fr", "my",
+     "el", "it", "ja", "de", "kk", "sk")
+)  # fmt: skip
+
+
+@lru_cache(maxsize=16)
+def _segmenter(lang: str = "en"):  # noqa: ANN202 - pysbd has no types
     import pysbd
 
-    return pysbd.Segmenter(language="en", clean=False)
+    return pysbd.Segmenter(language=lang if lang in _PYSBD_LANGS else "en", clean=False)
 
 
 _PARA = re.compile(r"[^\n]+")
 
 
-def sentences(text: str) -> list[Span]:
+def sentences(text: str, lang: str = "en") -> list[Span]:
     """Sentences of ``text`` with exact offsets; paragraphs (lines) never share a sentence."""
     out: list[Span] = []
-    seg = _segmenter()
+    seg = _segmenter(lang)
     for para in _PARA.finditer(text):
         body = para.group()
         if not body.strip():
@@ -209,13 +218,22 @@ def _stemmer(lang: str):  # noqa: ANN202 - snowballstemmer has no types
         return None
 
 
+# Words in any script, combining marks included: Devanagari vowel signs are not ``\\w`` to
+# Python's ``re``, which would cut every Hindi word apart.
+_ANY_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.,-][\p{L}\p{M}\p{N}]+)*")
+
+
+def _any_words(text: str) -> list[str]:
+    return [m.group().lower() for m in _ANY_WORD.finditer(text)]
+
+
 def lang_words(text: str, lang: str) -> list[str]:
     """Lower-case, stemmed words of ``text`` in ``lang`` (characters in Chinese and Japanese)."""
     if lang == "en":
         return [stem(t.text.lower()) for t in words(text)]
     if lang in _SPACELESS:
         return _CJK_CHARS.findall(text)
-    low = [t.text.lower().rstrip(".") for t in words(text)]
+    low = _any_words(text)
     st = _stemmer(lang)
     return st.stemWords(low) if st is not None else low
 
@@ -229,8 +247,7 @@ def tokens_for(text: str, lang: str) -> list[str]:
         chars = _CJK_CHARS.findall(text)
         return [a + b for a, b in zip(chars, chars[1:], strict=False)]
     stop = stopwords_for(lang)
-    low = [t.text.lower().rstrip(".") for t in words(text)]
-    kept = [w for w in low if w not in stop and (len(w) > 1 or w.isdigit())]
+    kept = [w for w in _any_words(text) if w not in stop and (len(w) > 1 or w.isdigit())]
     st = _stemmer(lang)
     return st.stemWords(kept) if st is not None else kept
 

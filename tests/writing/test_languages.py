@@ -66,3 +66,14 @@ def test_tokens_in_other_languages_drop_small_words_and_share_stems():
     assert {"vent", "207"} <= set(a) & set(b)
     assert tx.tokens_for("天皇陛下と会見", "ja")[:2] == ["天皇", "皇陛"]
     assert tx.word_count("天皇陛下と会見", "ja") == 4
+
+
+def test_sentences_and_words_in_scripts_re_does_not_know():
+    hindi = "सोमवार सुबह क्रीट द्वीप पर भूकंप आया। संस्थान ने बताया कि कोई हताहत नहीं हुआ।"
+    assert [s.text for s in tx.sentences(hindi, "hi")] == [
+        "सोमवार सुबह क्रीट द्वीप पर भूकंप आया।",
+        "संस्थान ने बताया कि कोई हताहत नहीं हुआ।",
+    ]  # the danda ends a sentence
+    assert "भूकंप" in tx.tokens_for(hindi, "hi")  # vowel signs stay inside their word
+    arabic = "هل هناك ضحايا؟ قال المعهد إن مركز الزلزال جنوب مراكش."
+    assert len(tx.sentences(arabic, "ar")) == 2
