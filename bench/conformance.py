@@ -16,7 +16,9 @@ Expected HTML is compared as text (``html_to_text``) unless feedparser says the
 field is plain text, because an Item's title and text are plain text: a
 sanitizer test expecting ``'safe <b>description</b>'`` passes when the Item's
 text is ``safe description`` and fails if anything of a removed script is left.
-Links are compared after our URL canonicalisation. Not counted: a clause on the
+Links are compared after our URL canonicalisation. An entry whose only content
+has no text (a title that is just an ``<img>``) passes when parse-feed skips it as
+empty, which is what it does with an entry that has nothing to show. Not counted: a clause on the
 summary (or content) of an entry that has both, because an Item's text is the
 richer of the two by design, and a clause on an entry that has nothing but an
 author or a date, which parse-feed skips as empty. Every file must also parse without an
