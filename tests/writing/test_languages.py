@@ -77,3 +77,12 @@ def test_sentences_and_words_in_scripts_re_does_not_know():
     assert "भूकंप" in tx.tokens_for(hindi, "hi")  # vowel signs stay inside their word
     arabic = "هل هناك ضحايا؟ قال المعهد إن مركز الزلزال جنوب مراكش."
     assert len(tx.sentences(arabic, "ar")) == 2
+
+
+def test_a_japanese_lead_runs_on_without_spaces(wsettings):
+    from global24.writing.corpus_items import story_items
+    from global24.writing.engine import summarize
+
+    items = [it for it in story_items("trump-tokyo-visit") if it.lang == "ja"]
+    lead = summarize(items, 60, wsettings)
+    assert lead and "。 " not in lead and tx.word_count(lead, "ja") <= 60

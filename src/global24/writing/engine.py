@@ -173,7 +173,8 @@ def write_article(
 def summarize(items: list[Item], words: int, settings: Settings) -> str:
     """The lead of the set's article as plain text, at most ``words`` words."""
     ev = build_evidence(items, max_items=settings.write_max_items, entity_backend=settings.text_entities)
-    return " ".join(ev.units[i].text for i in lead_units(ev, words))
+    joiner = "" if ev.lang in ("ja", "zh") else " "  # sentences follow each other without a space there
+    return joiner.join(ev.units[i].text for i in lead_units(ev, words))
 
 
 def should_rewrite(
