@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from global24.models import SOURCE_KINDS, Source
+from global24.models import SOURCE_KINDS, Source, adopt_store_clock
 from global24.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="Global24: an open-media news desk.", no_args_is_help=True, add_completion=False)
@@ -45,19 +44,6 @@ def _store(settings: Settings) -> Any:
     from global24.store import open_store
 
     return open_store(settings)
-
-
-def _adopt_clock(store: Any) -> None:
-    """Read a store on the clock of the desk that filled it: the demo's store was filled at its
-    corpus's time (late October 2025), and on the wall clock its stories would look a year old."""
-    from global24.models import CLOCK_STATE, set_clock_offset
-
-    raw = store.get_state(CLOCK_STATE)
-    if raw:
-        try:
-            set_clock_offset(timedelta(seconds=float(raw.decode())))
-        except (UnicodeDecodeError, ValueError, OverflowError):
-            err.print(f"[yellow]ignoring an unreadable {CLOCK_STATE} in the store[/yellow]")
 
 
 @app.callback()
@@ -345,7 +331,7 @@ def serve(
 
     s = _settings()
     store = _store(s)
-    _adopt_clock(store)
+    adopt_store_clock(store)
     uvicorn.run(create_app(s, store), host=host or s.web_host, port=port or s.web_port, log_level="warning")
     store.close()
 
@@ -357,7 +343,7 @@ def export(out: Annotated[Path, typer.Option("--out", help="Folder for the stati
 
     s = _settings()
     store = _store(s)
-    _adopt_clock(store)
+    adopt_store_clock(store)
     n = export_site(store, s, out)
     console.print(f"exported {n} files to {out}")
 

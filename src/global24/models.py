@@ -45,6 +45,20 @@ def clock_offset() -> timedelta:
     return _CLOCK_OFFSET
 
 
+def adopt_store_clock(store: Any) -> bool:
+    """Read a store on the clock of the desk that filled it (its ``clock_offset`` state): the
+    demo's store was filled at its corpus's time, and on the wall clock its stories would look a
+    year old. True when the clock moved; an unreadable value is ignored."""
+    raw = store.get_state(CLOCK_STATE)
+    if not raw:
+        return False
+    try:
+        set_clock_offset(timedelta(seconds=float(raw.decode())))
+    except (UnicodeDecodeError, ValueError, OverflowError):
+        return False
+    return True
+
+
 def stable_id(*parts: str, prefix: str = "", length: int = 16) -> str:
     """Content-derived id: the same parts always give the same id."""
     h = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]

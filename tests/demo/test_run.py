@@ -8,10 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from rich.console import Console
 
-from global24.cli import _adopt_clock
 from global24.demo.corpus import DEFAULT_LEAD, load_corpus
 from global24.demo.run import corpus_clock_offset, demo_settings, run_demo
-from global24.models import set_clock_offset, utcnow
+from global24.models import adopt_store_clock, set_clock_offset, utcnow
 from global24.store import open_store
 
 
@@ -48,7 +47,7 @@ def test_demo_round_runs_at_the_time_of_its_corpus(tmp_path, monkeypatch):
     assert datetime.now(UTC) + offset >= max(s.last_fetch_at for s in store.list_sources())
 
     # and `global24 serve` / `export` on this store read it on the clock it was filled on
-    _adopt_clock(store)
+    assert adopt_store_clock(store)
     try:
         assert fetched <= utcnow() <= fetched + timedelta(minutes=10)
     finally:
