@@ -260,3 +260,49 @@ def _lead_card_time(chromium, url: str) -> str:
         return pg.locator(".card-l time").inner_text()
     finally:
         ctx.close()
+
+
+def test_pictures_that_fail_to_load_leave_no_empty_frames(chromium, tmp_path):
+    """A source took two pictures down: cards go text-only, galleries keep what still loads."""
+    import shutil
+
+    from global24.publishing.sample import build_sample
+    from global24.store import open_store
+    from global24.web.app import create_app
+    from tests.web.conftest import IMAGES, site_settings
+    from tests.web.live import serve_app, serve_dir
+
+    left = tmp_path / "images"
+    left.mkdir()
+    for name in ("bridge-toll.svg", "solar-field.svg"):  # bridge-dawn.svg and chip-plant.svg are gone
+        shutil.copy(IMAGES / name, left / name)
+    with serve_dir(left) as images:
+        s = site_settings(tmp_path)
+        store = open_store(s)
+        build_sample(store, image_base=images)
+        with serve_app(create_app(s, store)) as url:
+            # the test's own waiting expressions are evaluated as strings, which the site's CSP forbids
+            ctx = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+            pg = ctx.new_page()
+            pg.set_default_timeout(5000)
+            pg.goto(url + "/story/st_sample_bridge/")
+            pg.wait_for_load_state("load")
+            pg.wait_for_function("document.querySelector('[data-count]').textContent.trim() === '1 / 1'")
+            visible = pg.locator(".slide:not([data-off]) img")
+            assert visible.count() == 1 and visible.get_attribute("src").endswith("/bridge-toll.svg")
+            assert not pg.locator(".gallery-nav").is_visible()  # nothing to step through
+            pg.goto(url + "/story/st_sample_chips/")  # its only picture is gone: no gallery at all
+            pg.wait_for_load_state("load")
+            pg.wait_for_function("document.querySelector('[data-gallery]').hidden")
+            pg.goto(url + "/")
+            pg.wait_for_load_state("load")
+            pg.wait_for_function(
+                "[...document.querySelectorAll('.card-img img')].every(i => !i.complete"
+                " || i.closest('.card-img').hidden === !(i.naturalWidth > 0))"
+            )
+            shown = [pg.locator(".card-img:not([hidden]) img").nth(i).get_attribute("src")
+                     for i in range(pg.locator(".card-img:not([hidden]) img").count())]  # fmt: skip
+            assert shown and all(src.endswith(("bridge-toll.svg", "solar-field.svg")) for src in shown)
+            assert pg.locator(".card-img[hidden]").count() >= 1
+            ctx.close()
+        store.close()

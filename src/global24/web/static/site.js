@@ -1,6 +1,7 @@
 /* Global24: a little plain JavaScript on top of server-rendered pages.
    Everything works without it; it adds the gallery, citation popover placement,
-   live relative times, front-page refresh and the theme switch. */
+   live relative times, front-page refresh, the theme switch, and takes pictures
+   that fail to load out of the page. */
 (function () {
   "use strict";
 
@@ -30,23 +31,51 @@
 
   /* --- gallery: one image at a time, "n / N", buttons and arrow keys --- */
   function setupGallery(g) {
-    var slides = g.querySelectorAll(".slide");
     var count = g.querySelector("[data-count]");
-    if (slides.length < 2) return;
+    var nav = g.querySelector(".gallery-nav");
     var i = 0;
+    function slides() { return g.querySelectorAll(".slide:not([data-broken])"); }
     function go(to) {
-      i = (to + slides.length) % slides.length;
-      for (var k = 0; k < slides.length; k++) {
-        if (k === i) slides[k].removeAttribute("data-off"); else slides[k].setAttribute("data-off", "");
-      }
-      if (count) count.textContent = (i + 1) + " / " + slides.length;
+      var all = slides();
+      if (!all.length) { g.hidden = true; return; }
+      i = (to + all.length) % all.length;
+      g.querySelectorAll(".slide").forEach(function (s) { s.setAttribute("data-off", ""); });
+      all[i].removeAttribute("data-off");
+      if (count) count.textContent = (i + 1) + " / " + all.length;
+      if (nav) nav.hidden = all.length < 2;
     }
+    /* a picture its source has taken down leaves the gallery, not an empty frame */
+    g.addEventListener("g24-broken", function () { go(Math.min(i, slides().length - 1)); });
     g.querySelectorAll("[data-step]").forEach(function (b) {
       b.addEventListener("click", function () { go(i + parseInt(b.getAttribute("data-step"), 10)); });
     });
     g.addEventListener("keydown", function (ev) {
       if (ev.key === "ArrowRight") { go(i + 1); ev.preventDefault(); }
       if (ev.key === "ArrowLeft") { go(i - 1); ev.preventDefault(); }
+    });
+  }
+
+  /* --- pictures that fail to load: a card goes text-only, a slide leaves its gallery --- */
+  function dropBroken(img) {
+    var card = img.closest(".card-img");
+    if (card) { card.hidden = true; return; }
+    var slide = img.closest(".slide");
+    if (slide && !slide.hasAttribute("data-broken")) {
+      slide.setAttribute("data-broken", "");
+      var g = slide.closest("[data-gallery]");
+      if (g) g.dispatchEvent(new CustomEvent("g24-broken"));
+    }
+  }
+  function setupBrokenImages() {
+    /* error events do not bubble: listen in the capture phase, and check what failed before */
+    doc.addEventListener("error", function (ev) {
+      if (ev.target && ev.target.tagName === "IMG") dropBroken(ev.target);
+    }, true);
+    doc.querySelectorAll("img").forEach(function (img) {
+      /* finished with no size: broken, or a picture with no intrinsic size; decoding tells */
+      if (img.complete && img.naturalWidth === 0 && img.getAttribute("src") && img.decode) {
+        img.decode().catch(function () { dropBroken(img); });
+      }
     });
   }
 
@@ -164,6 +193,7 @@
   function init() {
     setupTheme();
     doc.querySelectorAll("[data-gallery]").forEach(setupGallery);
+    setupBrokenImages();
     setupCitations();
     refreshTimes();
     setInterval(refreshTimes, 30000);
