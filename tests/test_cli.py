@@ -75,3 +75,28 @@ def test_every_command_is_documented():
             names.append(f"{group.name} {cmd.name or cmd.callback.__name__.replace('_', '-')}")
     missing = [n for n in names if f"global24 {n}" not in doc]
     assert not missing, f"commands missing from docs/cli.md: {missing}"
+
+
+def test_stories_lists_heat_and_the_whole_reason(tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from global24.models import HeatSample
+    from global24.publishing.sample import build_sample
+    from global24.settings import load_settings
+    from global24.store import open_store
+
+    store = open_store(load_settings())
+    sample = build_sample(store)
+    top = store.list_stories(limit=1)[0]
+    store.add_heat_samples([HeatSample(  # as long as the desk's own explanations get
+        story_id=top.id, at=sample.now + timedelta(minutes=1), score=top.heat,
+        explanation="🔥 86: 6 independent sources in 41 h, 2 languages, 10k engagements; peaked 8 h ago, "
+                    "quiet for 3 h")])  # fmt: skip
+    reasons = {s.id: store.latest_heat(s.id).explanation for s in store.list_stories(limit=3)}
+    store.close()
+    monkeypatch.setenv("COLUMNS", "100")
+    out = _ok("stories", "--limit", "3")
+    why_column = " ".join(line.split("│")[-2].strip() for line in out.splitlines() if line.count("│") > 2)
+    for sid, why in reasons.items():
+        assert sid in out
+        assert " ".join(why.split()) in why_column  # wrapped across lines, never cut short

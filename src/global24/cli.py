@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -233,16 +234,17 @@ def items_search(query: str, limit: int = 20) -> None:
 def stories(limit: int = 20, status: str | None = None) -> None:
     """Stories ranked by heat, with why they are hot."""
     store = _store(_settings())
-    t = Table("🔥", "story", "items", "sources", "status", "why")
+    t = Table("🔥", "story", "items", "sources", "status")
+    t.add_column("why", overflow="fold")
     for st in store.list_stories(status=status, limit=limit):
         h = store.latest_heat(st.id)
         t.add_row(
             f"{st.heat:.0f}",
-            f"{(st.title or st.id)[:70]}\n[dim]{st.id}[/dim]",
+            f"{escape(st.title or st.id)}\n[dim]{st.id}[/dim]",  # rich wraps; a cut would end mid-word
             str(st.item_count),
             str(st.source_count),
             st.status,
-            (h.explanation if h else "")[:90],
+            escape(h.explanation) if h else "",
         )
     console.print(t)
 
