@@ -69,18 +69,22 @@ FIELD_OF = {"title": "title", "description": "text", "summary": "text", "content
             "updated_parsed": "published", "created_parsed": "published"}  # fmt: skip
 
 
-def expectations(path: Path) -> tuple[str | None, list[tuple[str, object]]]:
-    """The Expect expression and its ``entries[0][field] == literal`` clauses."""
-    head = path.read_bytes()[:8000].decode("utf-8", "replace")
+def header_of(content: bytes) -> str:
+    """The file's header comment (Description, Expect, Header lines) as text."""
+    return content[:8000].decode("utf-8", "replace")
+
+
+def expectations(head: str) -> list[tuple[str, object]]:
+    """The ``entries[0][field] == literal`` clauses of the header's Expect expression."""
     m = EXPECT.search(head)
     if not m:
-        return None, []
+        return []
     expr = m.group(1)
     out: list[tuple[str, object]] = []
     try:
         tree = ast.parse(expr, mode="eval")
     except SyntaxError:
-        return expr, []
+        return []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq)):
             continue
@@ -93,11 +97,10 @@ def expectations(path: Path) -> tuple[str | None, list[tuple[str, object]]]:
         except ValueError:
             continue
         out.append((cm.group("field") or "content", value))
-    return expr, out
+    return out
 
 
-def headers_of(path: Path) -> dict[str, str]:
-    head = path.read_bytes()[:8000].decode("utf-8", "replace")
+def headers_of(head: str) -> dict[str, str]:
     return {k.lower(): v for k, v in HEADER.findall(head)}
 
 
@@ -187,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     t_ours = t_peer = 0.0
     for path in files:
         group = str(path.parent.relative_to(root))
-        _expr, clauses = expectations(path)
-        content, headers = path.read_bytes(), headers_of(path)
+        content = path.read_bytes()
+        head = header_of(content)
+        clauses, headers = expectations(head), headers_of(head)
         url = DOCROOT + str(path.relative_to(root))
         t = time.perf_counter()
         items: list[dict] = []

@@ -40,9 +40,9 @@ def set_clock_offset(offset: timedelta) -> timedelta:
     return previous
 
 
-def clock_offset() -> timedelta:
-    """How far the desk's clock is from the wall clock (zero unless moved)."""
-    return _CLOCK_OFFSET
+def record_store_clock(store: Any) -> None:
+    """Note the desk's clock offset in its store, for :func:`adopt_store_clock` to read later."""
+    store.set_state(CLOCK_STATE, str(_CLOCK_OFFSET.total_seconds()).encode())
 
 
 def adopt_store_clock(store: Any) -> bool:

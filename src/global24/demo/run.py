@@ -16,7 +16,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from global24.models import CLOCK_STATE, Source, clock_offset, set_clock_offset, utcnow
+from global24.models import Source, record_store_clock, set_clock_offset, utcnow
 from global24.settings import Settings, load_settings
 
 
@@ -159,7 +159,7 @@ def _run_demo(
     )
     desk = Desk(settings)
     # whoever serves this store later (`global24 serve`) reads it on the same clock
-    desk.store.set_state(CLOCK_STATE, str(clock_offset().total_seconds()).encode())
+    record_store_clock(desk.store)
     sources = register_demo_sources(desk.store, server.base_url)
     console.print(f"store: {settings.db_url} · {len(sources)} demo sources registered")
     web_server = None

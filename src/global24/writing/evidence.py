@@ -144,9 +144,13 @@ class Evidence:
     vectors: np.ndarray | None = None  # L2-normalised TF-IDF rows, aligned with units
     keyphrases: list[str] = field(default_factory=list)
     lang: str = "en"  # the set's main language: the one its lead and sections are written from
+    item_langs: dict[str, str] = field(default_factory=dict)  # each item's language, detected once
 
     def unit(self, uid: int) -> Unit:
         return self.units[uid]
+
+    def lang_of(self, item: Item) -> str:
+        return self.item_langs.get(item.id) or item_lang(item)
 
     def same_claim(self, uid: int) -> list[Unit]:
         """The unit and every other unit (other items) that says the same thing."""
@@ -237,10 +241,10 @@ def _caption_text(text: str) -> str:
 
 
 def units_from_item(
-    item: Item, start_id: int, background: bool = False, entity_backend: str = "rules"
+    item: Item, start_id: int, background: bool = False, entity_backend: str = "rules", lang: str | None = None
 ) -> list[Unit]:
-    """Evidence units of one item (offsets into ``item.text``)."""
-    lang = item_lang(item)
+    """Evidence units of one item (offsets into ``item.text``); ``lang`` when already known."""
+    lang = lang or item_lang(item)
     out: list[Unit] = []
     spans = _split(item, lang)
     quotes = tx.quotations(item.text) if lang == "en" else []
@@ -412,10 +416,13 @@ def build_evidence(
             continue
         seen.add(it.id)
         chosen.append((it, True))
+    langs = {it.id: item_lang(it) for it, _ in chosen}
     units: list[Unit] = []
     for it, bg in chosen:
-        units.extend(units_from_item(it, len(units), background=bg, entity_backend=entity_backend))
-    ev = Evidence(items={it.id: it for it, _ in chosen}, units=units, groups={}, lang=main_language(units))
+        units.extend(units_from_item(it, len(units), bg, entity_backend, langs[it.id]))
+    ev = Evidence(
+        items={it.id: it for it, _ in chosen}, units=units, groups={}, lang=main_language(units), item_langs=langs
+    )
     if ev.lang != "en":  # a set in another language is read in its own words, names and figures
         for u in units:
             if u.lang == ev.lang:

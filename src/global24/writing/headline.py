@@ -15,7 +15,7 @@ import numpy as np
 
 from global24 import text as tx
 from global24.models import Item, Section
-from global24.writing.evidence import Evidence, item_lang, source_name
+from global24.writing.evidence import Evidence, source_name
 
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
 
@@ -34,7 +34,7 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
     story that ran over days, among the titles of its later half."""
     cands = [
         it for it in ev.items.values()
-        if it.title and not it.duplicate_of and item_lang(it) == ev.lang and it.kind != "post"
+        if it.title and not it.duplicate_of and ev.lang_of(it) == ev.lang and it.kind != "post"
         and not any(u.background for u in ev.units if u.item_id == it.id)
     ]  # fmt: skip
     if not cands:
@@ -160,7 +160,7 @@ def source_list(ev: Evidence, cited: set[str], with_text: bool = True) -> list[d
             "title": it.title,
             "published": it.published_at.isoformat() if it.published_at else None,
             "kind": it.kind,
-            "lang": item_lang(it),
+            "lang": ev.lang_of(it),
             "author": it.author,
             "duplicate_of": it.duplicate_of,
         }
