@@ -244,6 +244,7 @@ class Article:
     change_note: str = ""
     heat: dict[str, Any] = field(default_factory=dict)
     item_ids: list[str] = field(default_factory=list)
+    lang: str = "en"  # the language it is written in: its set's main language (ISO 639-1)
 
     def sentences(self) -> list[Sentence]:
         return [s for sec in self.sections for p in sec.paragraphs for s in p]
@@ -319,4 +320,5 @@ def article_from_json(d: dict[str, Any]) -> Article:
         change_note=d.get("change_note", ""),
         heat=dict(d.get("heat", {})),
         item_ids=list(d.get("item_ids", [])),
+        lang=str(d.get("lang") or "en"),
     )

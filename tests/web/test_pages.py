@@ -272,3 +272,29 @@ def test_article_memo_parses_each_revision_once(site):
     store.add_article(art)
     assert memo.get_article("st_sample_bridge").headline == "A third revision"  # the latest is followed
     assert memo.raw is store and memo.list_sources() == store.list_sources()  # the rest passes through
+
+
+def test_an_analysis_in_another_language_is_marked_as_such(client, site):
+    """The page is the site's (English); the analysis on it says which language it is in."""
+    _, store, _ = site
+    art = store.get_article("st_sample_chips")
+    assert 'lang="fr"' not in client.get("/story/st_sample_chips/").text
+    art.lang = "fr"
+    art.change_note = "Now in French."
+    store.add_article(art)
+    import time
+
+    time.sleep(0.6)  # the version probe runs at most every half second
+    page = parse(client.get("/story/st_sample_chips/").text)
+    assert page.find("html", lang="en")
+    assert page.find("p", class_="attribution", lang="fr")
+    headed = [a for t, a in page.tags if t == "h2" and (a.get("id") or "").endswith("-h")]
+    own = [a for a in headed if a.get("id") not in ("sources-h", "heat-h", "ground-h", "rev-h")]
+    assert own and all(a.get("lang") == "fr" for a in own)
+    assert all(a.get("lang") is None for a in headed if a.get("id") == "sources-h")  # the site's own words
+    art.lang = "ar"
+    store.add_article(art)
+    time.sleep(0.6)
+    assert parse(client.get("/story/st_sample_chips/").text).find(
+        "p", class_="attribution", lang="ar", dir="rtl"
+    )

@@ -53,6 +53,7 @@ class FeedEntry:
     content_html: str
     categories: list[str] = field(default_factory=list)
     image: str | None = None
+    lang: str = "en"  # the article's language; the feed's own is English
 
 
 @dataclass
@@ -159,6 +160,7 @@ def story_entry(store: Store, settings: Settings, story: Story, article: Article
         content_html=article_html(article, base),
         categories=_categories(story),
         image=_first_image(article),
+        lang=article.lang or "en",
     )
 
 
@@ -297,7 +299,7 @@ def to_atom(feed: Feed, base: str) -> str:
     root.add("author").add("name", feed.author)
     root.add("generator", "Global24")
     for en in feed.entries:
-        e = root.add("entry")
+        e = root.add("entry", **({"xml__lang": en.lang} if en.lang != "en" else {}))
         e.add("id", en.id)
         e.add("title", en.title)
         e.add("link", rel="alternate", type="text/html", href=en.link)
@@ -354,6 +356,7 @@ def to_jsonfeed(feed: Feed, base: str) -> str:
                 "date_published": _rfc3339(en.published),
                 "date_modified": _rfc3339(en.updated),
                 "tags": en.categories or None,
+                "language": en.lang if en.lang != "en" else None,
             }.items() if v is not None}
             for en in feed.entries
         ],

@@ -162,6 +162,7 @@ def write_article(
             else {}
         ),
         item_ids=sorted(it.id for it in items if it.id in ev.items),
+        lang=ev.lang or "en",
     )
     note = change_note(previous, article)
     if notes:

@@ -16,6 +16,7 @@ import numpy as np
 from global24 import text as tx
 from global24.models import Item, Section
 from global24.writing.evidence import Evidence, source_name
+from global24.writing.labels import join_names, label
 
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
 
@@ -97,12 +98,8 @@ def attribution(sections: list[Section], ev: Evidence, top: int = 2) -> tuple[st
     if not names:
         return "", []
     head = names[:top]
-    rest = len(names) - len(head)
-    if rest == 0:
-        who = head[0] if len(head) == 1 else " and ".join(head)
-    else:
-        who = f"{', '.join(head)} and {rest} other{'s' if rest > 1 else ''}"
-    return f"Independent analysis based on open media from {who}", names
+    who = join_names(ev.lang, head, len(names) - len(head))
+    return label(ev.lang, "attribution", who=who), names
 
 
 def gallery(ev: Evidence, cited: set[str], limit: int = 6) -> list[dict]:

@@ -22,6 +22,7 @@ from global24.models import Citation, Section, Sentence
 from global24.settings import Settings
 from global24.writing.base import Draft, WriterError, citations_for, register, sentence_for
 from global24.writing.evidence import Evidence
+from global24.writing.labels import language_name
 from global24.writing.outline import Outline, PlannedSection
 
 STRUCTURED = {"timeline", "differ"}
@@ -69,6 +70,8 @@ def section_prompt(ev: Evidence, ps: PlannedSection, settings: Settings) -> tupl
         "evidence above, each ending with the numbers of the evidence it uses in square brackets, "
         "like [1] or [2][3]. Write only the sentences."
     )
+    if ev.lang and ev.lang != "en":  # the evidence is in another language: so is the article
+        user += f" Write in {language_name(ev.lang)}, the language of the evidence."
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}], numbering
 
 

@@ -26,6 +26,7 @@ from global24 import text as tx
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
+from global24.writing.labels import join_names, label
 from global24.writing.timeline import Entry, build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
@@ -207,7 +208,7 @@ def _quoted_post(ev: Evidence, run: list[int]) -> list[Planned]:
     who = ev.items[u.item_id].author or u.source
     return [
         Planned(
-            i, prefix=f"{who} posted: " if k == 0 else "", quoted=True, opens=k == 0, closes=k == len(run) - 1
+            i, prefix=label(ev.lang, "posted", who=who) if k == 0 else "", quoted=True, opens=k == 0, closes=k == len(run) - 1
         )
         for k, i in enumerate(run)
     ]
@@ -462,8 +463,8 @@ def _theme_heading(
     h = heading_for([], names, "", verbs, passages=texts)
     if h and h not in names:
         return h, th, True
-    if th != "general" and _label_carried(ev, picked, th) and th.capitalize() not in names:
-        return th.capitalize(), th, False
+    if th != "general" and _label_carried(ev, picked, th) and label(ev.lang, th) not in names:
+        return label(ev.lang, th), th, False
     return "", th, False
 
 
@@ -484,7 +485,7 @@ def _lower_first(ev: Evidence, text: str) -> str:
     if first.isupper() or not first[:1].isupper():
         return text
     low = first.lower()
-    common = low in tx.STOPWORDS or any(
+    common = low in tx.STOPWORDS or low in tx.stopwords_for(ev.lang) or any(
         f" {low} " in f" {u.text.lower()} " and f" {first} " not in f" {u.text} " for u in ev.units[:200]
     )
     return low + text[len(first) :] if common else text
@@ -645,7 +646,7 @@ def plan_outline(
         used.append(dek)
     if lead:
         take(lead)
-        h = heading_for([ev.units[i].text for i in lead], headings, "What Happened", verbs)
+        h = heading_for([ev.units[i].text for i in lead], headings, label(ev.lang, "lead"), verbs)
         headings.add(h)
         sections.append(PlannedSection("lead", h, _paragraphs(ev, [Planned(i) for i in lead], 2)))
 
@@ -666,8 +667,12 @@ def plan_outline(
     if len(picked) >= 2:
         take(picked)
         speakers = list(dict.fromkeys(short_name(ev.units[i].quote.speaker) for i in picked))
-        who = " and ".join(speakers[:2]) if len(speakers) <= 2 else f"{speakers[0]}, {speakers[1]} and others"
-        h = f"What {who} said"
+        who = (
+            join_names(ev.lang, speakers)
+            if len(speakers) <= 2
+            else label(ev.lang, "and_others", a=speakers[0], b=speakers[1])
+        )
+        h = label(ev.lang, "said", who=who)
         headings.add(h)
         sections.append(PlannedSection("statements", h, _paragraphs(ev, [Planned(i) for i in picked], 2)))
 
@@ -682,7 +687,7 @@ def plan_outline(
     if back:
         take(back)
         topic = heading_for([ev.units[i].text for i in back], headings, "", verbs)
-        h = f"Background: {topic}" if len(topic.split()) >= 2 else "Background"
+        h = label(ev.lang, "background_on", topic=topic) if len(topic.split()) >= 2 else label(ev.lang, "background")
         headings.add(h)
         sections.append(
             PlannedSection("background", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, back)]))
@@ -718,7 +723,7 @@ def plan_outline(
             if not paras or len(paras[-1]) + len(b) > 4 or len(paras[-1]) >= 2 and len(b) > 1:
                 paras.append([])
             paras[-1].extend(b)
-        h = "Reactions"
+        h = label(ev.lang, "reactions")
         headings.add(h)
         sections.append(PlannedSection("reactions", h, paras))
 
@@ -745,13 +750,13 @@ def plan_outline(
                         continue
                     seen_sources.add(u.source)
                     seen_groups.add(u.group)
-                    para.append(Planned(u.id, prefix=f"According to {u.source}, "))
+                    para.append(Planned(u.id, prefix=label(ev.lang, "according", source=u.source)))
             paras.append(para)
-        sections.append(PlannedSection("differ", "Where sources differ", paras))
+        sections.append(PlannedSection("differ", label(ev.lang, "differ"), paras))
 
     timeline = build_timeline(ev, avoid=set())
     if len(timeline) >= 2:
-        sections.append(PlannedSection("timeline", "Timeline", [[Planned(e.unit.id)] for e in timeline]))
+        sections.append(PlannedSection("timeline", label(ev.lang, "timeline"), [[Planned(e.unit.id)] for e in timeline]))
     else:
         timeline = []
 
@@ -760,7 +765,7 @@ def plan_outline(
         take(watch)
         sections.append(
             PlannedSection(
-                "watch", "What to watch", _paragraphs(ev, [Planned(i) for i in _reading_order(ev, watch)])
+                "watch", label(ev.lang, "watch"), _paragraphs(ev, [Planned(i) for i in _reading_order(ev, watch)])
             )
         )
     _follow_on(ev, sections, set(used) | ({dek} if dek is not None else set()), latest, max_words - words)

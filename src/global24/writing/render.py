@@ -11,6 +11,14 @@ from datetime import date
 from html import escape
 
 from global24.models import Article
+from global24.writing.labels import date_label, label
+
+_RTL = {"ar", "he", "fa", "ur"}
+
+
+def _dir(lang: str) -> str:
+    """' dir="rtl"' for a language written right to left."""
+    return ' dir="rtl"' if (lang or "").split("-")[0] in _RTL else ""
 
 
 def _numbers(article: Article) -> dict[str, int]:
@@ -23,12 +31,12 @@ def _numbers(article: Article) -> dict[str, int]:
     return order
 
 
-def _label(iso: str) -> str:
+def _label(iso: str, lang: str = "en") -> str:
     try:
         d = date.fromisoformat(iso[:10])
     except ValueError:
         return iso
-    return f"{d.day} {d.strftime('%b %Y')}"
+    return date_label(lang, d)
 
 
 def _source_lookup(article: Article) -> dict[str, dict]:
@@ -67,10 +75,10 @@ def article_to_markdown(article: Article) -> str:
         for k, para in enumerate(sec.paragraphs):
             text = " ".join(s.text + "".join(f"[{nums[c.item_id]}]" for c in s.citations) for s in para)
             if sec.kind == "timeline" and k < len(article.timeline):
-                text = f"- **{_label(article.timeline[k]['date'])}** — {text}"
+                text = f"- **{_label(article.timeline[k]['date'], article.lang)}** — {text}"
             out += [text, ""]
     src = _source_lookup(article)
-    out += ["## Sources", ""]
+    out += [f"## {label(article.lang, 'sources')}", ""]
     for item_id, n in nums.items():
         s = src.get(item_id, {})
         title = _title(s, item_id)
@@ -101,7 +109,7 @@ def article_to_html(article: Article) -> str:
     e = escape
     parts = [
         "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{e(article.lang or "en")}"{_dir(article.lang)}><head><meta charset="utf-8">',
         f"<title>{e(article.headline)}</title><style>{_CSS}</style></head><body><article>",
         f"<h1>{e(article.headline)}",
     ]
@@ -129,11 +137,11 @@ def article_to_html(article: Article) -> str:
                 for s in para
             )
             if sec.kind == "timeline" and k < len(article.timeline):
-                body = f"<strong>{e(_label(article.timeline[k]['date']))}</strong> — {body}"
+                body = f"<strong>{e(_label(article.timeline[k]['date'], article.lang))}</strong> — {body}"
             parts.append(f"<p>{body}</p>")
         parts.append("</section>")
     src = _source_lookup(article)
-    parts.append('<h2>Sources</h2><ol class="sources">')
+    parts.append(f'<h2>{e(label(article.lang, "sources"))}</h2><ol class="sources">')
     for item_id, n in nums.items():
         s = src.get(item_id, {})
         title = e(_title(s, item_id))

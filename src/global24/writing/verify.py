@@ -16,9 +16,11 @@ from datetime import datetime
 
 from global24 import text as tx
 from global24.models import Article, Item, Section, Sentence
+from global24.writing.labels import prefix_patterns
 
 _ATTRIB_HEAD = re.compile(r"^(?:According to|As reported by)\s+(?P<name>[^,]{1,80}),\s+")
 _ATTRIB_POST = re.compile(r"^(?P<name>[^:]{1,80}?)\s+(?:posted|wrote|reported)(?::\s*|\s+that\s+)")
+_LOCAL_PREFIXES = prefix_patterns()  # the same prefixes in the other languages the writer knows
 _QUOTES = "\"“”‘’'«»"
 # Honorifics and role words that may precede a name without being part of it in a source.
 _TITLES = {
@@ -43,7 +45,7 @@ def _norm(s: str) -> str:
 
 def split_attribution(text: str, names: set[str]) -> tuple[str, str]:
     """(attribution prefix, claim) when the sentence opens with an allowed attribution."""
-    for rx in (_ATTRIB_HEAD, _ATTRIB_POST):
+    for rx in (_ATTRIB_HEAD, _ATTRIB_POST, *_LOCAL_PREFIXES):
         m = rx.match(text)
         if m and _norm(m.group("name")).lstrip("@") in names:
             return text[: m.end()], text[m.end() :].strip().strip(_QUOTES).strip()
