@@ -88,6 +88,25 @@ def test_a_war_story_is_conflict():
     assert classify_topic(war) == "conflict"
 
 
+def test_a_theft_or_a_trial_is_crime_and_a_war_is_not():
+    heist = _items(
+        "Thieves take a medieval manuscript from a Vienna library in a night-time heist",
+        "Police arrest two suspects after the library robbery",
+        "Detectives say the stolen manuscript may be sold abroad",
+    )
+    assert classify_topic(heist) == "crime"
+    trial = _items(
+        "Former mayor convicted of bribery and sentenced to six years",
+        "Jury returns its verdict after a three-week trial",
+    )
+    assert classify_topic(trial) == "crime"
+    war = _items(
+        "Artillery shelling hits the front line as troops advance",
+        "Ceasefire talks stall after a drone strike on the port",
+    )
+    assert classify_topic(war) == "conflict"
+
+
 def test_titles_weigh_more_than_leads():
     items = [
         Item(id="1", source_id="s", title="Marathon champion breaks the course record",

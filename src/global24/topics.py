@@ -34,7 +34,8 @@ from collections.abc import Iterable
 from global24.models import Item
 
 # Every cue matches its plural too ("strike" -> "strikes", "tariff" -> "tariffs").
-# (strong, weak) per topic. "conflict" is war, armed violence, terrorism and peace-making;
+# (strong, weak) per topic. "conflict" is war, armed violence, terrorism and peace-making; "crime" is
+# offences, policing and the courts' criminal side (a thief, a fraud, a trial: not a war or a coup);
 # "climate" is climate, environment, weather and natural disasters.
 TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "politics": (
@@ -115,6 +116,22 @@ TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "humanitarian", "navy", "naval", "weapon", "arms", "clashes", "fighting", "forces", "raid",
             "offensive", "violence", "security forces", "fled", "captured", "occupation", "bombed", "shot",
             "dead", "death toll", "famine", "escalation", "defence", "defense", "cartel", "gang",
+        ),
+    ),
+    "crime": (
+        (
+            "crime", "criminal", "robbery", "robber", "heist", "burglary", "burglar", "theft", "thief",
+            "thieves", "stolen", "murder", "murdered", "homicide", "manslaughter", "fraud", "fraudster",
+            "embezzlement", "bribery", "extortion", "money laundering", "smuggling", "smuggler",
+            "human trafficking", "kidnapping", "kidnapper", "arrested", "arrest warrant", "suspect",
+            "suspects", "prosecutor", "prosecutors", "indictment", "indicted", "charged with", "convicted",
+            "conviction", "sentenced", "jail", "prison sentence", "detective", "detectives", "jury",
+            "verdict", "acquitted", "acquittal", "pleaded guilty", "pleaded not guilty", "organised crime",
+            "organized crime", "serial killer", "stabbing", "looted", "ransom",
+        ),
+        (
+            "police", "investigation", "investigators", "trial", "court", "judge", "custody", "detained",
+            "prison", "gang", "cartel", "victim", "evidence", "officers", "forensic",
         ),
     ),
     "climate": (

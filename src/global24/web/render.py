@@ -27,6 +27,7 @@ STATIC = Path(__file__).parent / "static"
 TOPIC_LABELS = {
     "politics": "Politics",
     "conflict": "Conflict",
+    "crime": "Crime",
     "world": "World",
     "business": "Business",
     "technology": "Technology",
