@@ -292,6 +292,10 @@ def test_an_analysis_in_another_language_is_marked_as_such(client, site):
     own = [a for a in headed if a.get("id") not in ("sources-h", "heat-h", "ground-h", "rev-h")]
     assert own and all(a.get("lang") == "fr" for a in own)
     assert all(a.get("lang") is None for a in headed if a.get("id") == "sources-h")  # the site's own words
+    front = parse(client.get("/").text)  # its card's headline says so too, the other cards do not
+    marked = [a for t, a in front.tags if t == "a" and a.get("href") == "/story/st_sample_chips/" and a.get("lang")]
+    assert marked and all(a["lang"] == "fr" for a in marked)
+    assert not [a for t, a in front.tags if t == "a" and a.get("lang") and "st_sample_chips" not in a.get("href", "")]
     art.lang = "ar"
     store.add_article(art)
     time.sleep(0.6)

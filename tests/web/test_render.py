@@ -186,3 +186,15 @@ def test_page_cache_serves_stale_while_one_request_rebuilds():
     t.join(5)
     assert result["builder"].body == b"new" and cache.get_or_build("/", slow_build).body == b"new"
     assert cache.stale_hits == 1
+
+
+def test_lang_attrs_mark_other_languages_and_refuse_hostile_tags():
+    from global24.web.render import lang_attrs
+
+    assert lang_attrs("fr") == ' lang="fr"'
+    assert lang_attrs("pt-BR") == ' lang="pt-BR"'
+    assert lang_attrs("ar") == ' lang="ar" dir="rtl"'
+    assert lang_attrs("en") == "" and lang_attrs(None) == "" and lang_attrs("") == ""
+    # a language tag comes from a source's feed: anything but letters, digits and hyphens is dropped
+    assert lang_attrs('fr" onmouseover="alert(1)') == ""
+    assert lang_attrs("fr><script>") == ""

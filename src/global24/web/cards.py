@@ -38,6 +38,11 @@ class Card:
     def has_article(self) -> bool:
         return self.article is not None
 
+    @property
+    def lang(self) -> str:
+        """The language its headline and dek are written in (the article's; English without one)."""
+        return (self.article.lang if self.article else "") or "en"
+
 
 def lead_image(article: Article | None) -> dict[str, Any] | None:
     """The first article image with a safe http(s) URL, with alt text that is never empty."""

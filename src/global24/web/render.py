@@ -182,6 +182,18 @@ def sparkline(values: list[float], width: int = 240, height: int = 48) -> dict[s
     }
 
 
+RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi"}
+
+
+def lang_attrs(lang: str | None) -> Markup:
+    """' lang="fr"' (and ' dir="rtl"' where it applies) for text not in the site's English; else ''."""
+    code = (lang or "").strip()
+    if not code or code == "en" or not all(ch.isalnum() or ch == "-" for ch in code):
+        return Markup("")
+    rtl = ' dir="rtl"' if code.split("-")[0].lower() in RTL_LANGS else ""
+    return Markup(f' lang="{code}"{rtl}')
+
+
 class Renderer:
     """Holds the Jinja environment and the site-wide template globals."""
 
@@ -214,6 +226,7 @@ class Renderer:
             heat_level=heat_level,
             heat_int=heat_int,
             json_script=json_script,
+            lang_attrs=lang_attrs,
         )
         self.env = env
         self._assets: dict[str, str] = {}
