@@ -23,7 +23,11 @@ Reported: B-cubed P/R/F1, NMI, stories, items per CPU-second and per wall
 second, how many items and texts in all (items + story exemplars) went through
 the multilingual encoder, and where the Tokyo visit's items end.
 
-    .venv/bin/python bench/cluster_demo.py [CORPUS_DIR] [--orders time,outlet] [--show SLUG ...]
+    .venv/bin/python bench/cluster_demo.py [CORPUS_DIR] [--orders time,outlet] [--show SLUG ...] [--title-case]
+
+``--title-case`` recases the English headlines in Title Case ("Trump Meets Emperor Naruhito In
+Tokyo"), as many US outlets write them, to check that capitals which are only style do not
+become names.
 """
 
 from __future__ import annotations
@@ -159,6 +163,11 @@ def main() -> int:
     ap.add_argument("--no-ml", action="store_true", help="skip the default (multilingual) run")
     ap.add_argument("--show", nargs="*", default=[TOKYO], help="gold stories to break down (time order)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/cluster_demo.json")
+    ap.add_argument(
+        "--title-case",
+        action="store_true",
+        help="recase the English headlines in Title Case (as many US outlets write them): a robustness check",
+    )
     args = ap.parse_args()
     if not (args.corpus / "stories").is_dir():
         print(f"bench/cluster_demo: no corpus at {args.corpus}; skipping")
@@ -168,7 +177,12 @@ def main() -> int:
         print("bench/cluster_demo: corpus is empty; skipping")
         return 0
     items, gold = loaded
+    if args.title_case:
+        for it in items:
+            if it.title and (it.lang or "en").startswith("en"):
+                it.title = " ".join(w[:1].upper() + w[1:] for w in it.title.split(" "))
     results: dict = {"items": len(items), "gold_stories": len(set(gold.values())), "orders": {}}
+    results["title_case"] = args.title_case
     rows = []
     shown: dict[str, list] = {}
     for order in args.orders.split(","):

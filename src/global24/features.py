@@ -214,6 +214,22 @@ def is_non_latin(text: str) -> bool:
     return len(_NON_LATIN.findall(sample)) * 2 > letters
 
 
+_HEAD_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def title_cased(title: str) -> bool:
+    """A headline in Title Case ("Trump Meets Xi In Busan"): its capitals say nothing about names.
+
+    Counted over words of four letters or more (short ones are the style's exceptions:
+    "in", "of"); at least three of them, and nearly all capitalised.
+    """
+    words = [w for w in _HEAD_WORD.findall(title) if len(w) >= 4]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.85 * len(words) and title.upper() != title
+
+
 def extract(title: str | None, text: str, title_weight: int = 2) -> Features:
     """Features of one item; the title counts ``title_weight`` times (it is the summary)."""
     title = (title or "")[:400]
@@ -224,7 +240,8 @@ def extract(title: str | None, text: str, title_weight: int = 2) -> Features:
             terms.update(tokens(title))
     terms.update(tokens(_URL.sub(" ", body)))
     joined = f"{title}\n{body}" if title else body
-    spans = entities(joined)[:40]
+    # names come from where case means something: a Title Case headline would make "Meets" one
+    spans = entities(body if title and title_cased(title) else joined)[:40]
     return Features(
         terms=terms,
         entities=spans,
