@@ -140,3 +140,19 @@ def test_hostile_text_cannot_break_out_of_a_feed(site):
         assert "<script" not in body and "onerror" not in body.replace("onerror=alert(1)&gt;", "")
         assert "&lt;script&gt;alert" in body  # shown as text, not dropped silently
         assert "javascript:" not in text
+
+
+def test_feed_entry_cites_a_syndicated_copy_by_its_originals_number():
+    from global24.models import Article, Citation, Section, Sentence
+    from global24.publishing.feeds import article_html
+
+    sources = [
+        {"item_id": "w", "source": "Wire", "title": "T", "url": "https://w.example/1"},
+        {"item_id": "p1", "source": "Harbor", "title": "T", "url": "https://h.example/1", "duplicate_of": "w"},
+        {"item_id": "o", "source": "Atlas", "title": "U", "url": "https://a.example/1"},
+    ]
+    para = [Sentence("They met.", [Citation("p1", "They met."), Citation("w", "They met."), Citation("o", "x")])]
+    art = Article(story_id="st", headline="H", sections=[Section("Lead", "lead", [para])], sources=sources)
+    body = article_html(art, "https://site")
+    assert body.count(">[1]</a>") == 1 and ">[2]</a>" in body and ">[3]</a>" not in body
+    assert "Harbor" not in body  # the copy is not a source of its own

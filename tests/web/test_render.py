@@ -198,3 +198,36 @@ def test_lang_attrs_mark_other_languages_and_refuse_hostile_tags():
     # a language tag comes from a source's feed: anything but letters, digits and hyphens is dropped
     assert lang_attrs('fr" onmouseover="alert(1)') == ""
     assert lang_attrs("fr><script>") == ""
+
+
+def test_syndicated_copies_share_their_originals_number():
+    """A wire story and the papers that ran it are one source: one marker, the papers named in the list."""
+    from global24.models import Article, Section, Sentence
+    from global24.web.article_view import build_view
+
+    text = "The president met the emperor at the palace on Monday."
+    wire = Item(id="it_w", source_id="s_w", title="Palace meeting", text=text, source_name="Wire")
+    paper = Item(id="it_p1", source_id="s_p1", text="TOKYO (Wire) — " + text, duplicate_of="it_w",
+                 source_name="Harbor Ledger")  # fmt: skip
+    second = Item(id="it_p2", source_id="s_p2", text=text, duplicate_of="it_p1", source_name="Quarry Times")
+    other = Item(id="it_o", source_id="s_o", text="The emperor met the president for about 30 minutes.",
+                 source_name="Atlas")  # fmt: skip
+    cites = [Citation("it_p1", text, 15, 15 + len(text)), Citation("it_w", text, 0, len(text)),
+             Citation("it_p2", text, 0, len(text)), Citation("it_o", "The emperor met the president")]  # fmt: skip
+    art = Article(
+        story_id="st",
+        sections=[Section("Lead", "lead", [[Sentence("The president met the emperor.", cites)]])],
+        sources=[{"item_id": i.id, "source": i.source_name, "duplicate_of": i.duplicate_of}
+                 for i in (wire, paper, second, other)],  # fmt: skip
+    )
+    view = build_view(art, {i.id: i for i in (wire, paper, second, other)}, {})
+    assert [(r.n, r.source_name, r.copies) for r in view.refs] == [
+        (1, "Wire", ["Harbor Ledger", "Quarry Times"]),
+        (2, "Atlas", []),
+    ]
+    markers = view.sections[0]["paragraphs"][0][0].markers
+    assert [m.n for m in markers] == [1, 2]
+    # the popover quotes one item's words, not the same sentence three times
+    quote = next(q for q in view.quotes if q.id == markers[0].quote_id)
+    assert sum(seg.quoted for p in quote.passages for seg in p) == 1
+    assert quote.passages[0][0].text.startswith("The president")  # the original's, not "TOKYO (Wire) —"

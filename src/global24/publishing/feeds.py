@@ -24,6 +24,7 @@ from global24.models import Article, Story, utcnow
 from global24.settings import Settings
 from global24.store.base import Store
 from global24.web.render import as_utc, label, revision_url, safe_href, section_url, story_url
+from global24.writing.render import syndicated_originals
 
 FORMATS = {
     "atom": "application/atom+xml; charset=utf-8",
@@ -81,9 +82,13 @@ def sanitize(fragment: str) -> str:
 def article_html(article: Article, base: str) -> str:
     """The entry body: image, dek, the lead section with numbered citations, sources, a link."""
     e = html.escape
-    sources = [s for s in article.sources or [] if isinstance(s, dict) and s.get("item_id")]
+    listed = [s for s in article.sources or [] if isinstance(s, dict) and s.get("item_id")]
+    copy_of = syndicated_originals(listed)  # a syndicated copy is cited by its original's number
+    sources = [s for s in listed if str(s["item_id"]) not in copy_of]
     number = {str(s["item_id"]): i + 1 for i, s in enumerate(sources)}
-    url_of = {str(s["item_id"]): safe_href(s.get("url")) for s in sources}
+    number.update({copy: number[root] for copy, root in copy_of.items() if root in number})
+    url_of = {str(s["item_id"]): safe_href(s.get("url")) for s in listed}
+    url_of.update({copy: url_of.get(root) for copy, root in copy_of.items()})
     parts: list[str] = []
     for img in article.images[:1]:
         src = safe_href(img.get("url")) if isinstance(img, dict) else None

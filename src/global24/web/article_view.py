@@ -16,6 +16,7 @@ from dateutil import parser as dateparser
 
 from global24.models import Article, Citation, Item, Source
 from global24.web.render import as_utc, safe_href, source_url
+from global24.writing.render import syndicated_originals
 
 CONTEXT_CHARS = 160
 
@@ -33,6 +34,7 @@ class Ref:
     published: datetime | None
     author: str = ""
     lang: str = ""
+    copies: list[str] = field(default_factory=list)  # outlets that ran the same piece (syndicated copies)
 
     @property
     def anchor(self) -> str:
@@ -193,7 +195,12 @@ def _as_citation(c: Any) -> Citation | None:
 
 
 class _Numbering:
-    """Assigns source numbers and popover ids as citations are met."""
+    """Assigns source numbers and popover ids as citations are met.
+
+    A syndicated copy (``duplicate_of`` an item the article also lists) shares its
+    original's number: a sentence the wire and three papers ran is one source, cited
+    once, and the sources list names the papers that carried it.
+    """
 
     def __init__(self, article: Article, items: dict[str, Item], sources: dict[str, Source]) -> None:
         self.items = items
@@ -202,11 +209,22 @@ class _Numbering:
         self.by_item: dict[str, Ref] = {}
         self.quotes: list[Quote] = []
         self.quote_ids: dict[tuple, str] = {}
-        for entry in article.sources or []:
-            if isinstance(entry, dict) and entry.get("item_id"):
+        entries = [e for e in article.sources or [] if isinstance(e, dict) and e.get("item_id")]
+        self.copy_of = _originals(entries, items)
+        for entry in entries:
+            if str(entry["item_id"]) not in self.copy_of:
                 self._add_ref(str(entry["item_id"]), entry)
+        for entry in entries:
+            item_id = str(entry["item_id"])
+            if item_id in self.copy_of:
+                ref = self._add_ref(item_id)
+                item = items.get(item_id)
+                name = str(entry.get("source") or (item.source_name if item else "") or "")
+                if name and name != ref.source_name and name not in ref.copies:
+                    ref.copies.append(name)
 
     def _add_ref(self, item_id: str, entry: dict[str, Any] | None = None) -> Ref:
+        item_id = self.copy_of.get(item_id, item_id)
         if item_id in self.by_item:
             return self.by_item[item_id]
         entry = entry or {}
@@ -237,6 +255,11 @@ class _Numbering:
                 continue
             ref = self._add_ref(cit.item_id)
             group = groups.setdefault(ref.n, [])
+            if group and group[0].item_id != cit.item_id:  # the same words from a copy: one popover,
+                if cit.item_id == ref.item_id and group[0].item_id != ref.item_id:  # the original's own
+                    group.clear()
+                else:
+                    continue
             if all((x.quote, x.start, x.end) != (cit.quote, cit.start, cit.end) for x in group):
                 group.append(cit)
         markers: list[Marker] = []
@@ -250,6 +273,16 @@ class _Numbering:
                 self.quotes.append(Quote(qid, self.refs[n - 1], passages(item, group)))
             markers.append(Marker(n, qid))
         return SentenceView(str(text or ""), markers)
+
+
+def _originals(entries: list[dict[str, Any]], items: dict[str, Item]) -> dict[str, str]:
+    """Listed item -> the listed original it is a syndicated copy of (the item says so if its entry does not)."""
+
+    def dup(e: dict[str, Any]) -> str | None:
+        item = items.get(str(e["item_id"]))
+        return e.get("duplicate_of") or (item.duplicate_of if item else None)
+
+    return syndicated_originals(entries, dup)
 
 
 def _images(article: Article) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ _EN = {
     "timeline": "Timeline",
     "watch": "What to watch",
     "sources": "Sources",
+    "copies": "also carried by {who}",
     "said": "What {who} said",
     "and_others": "{a}, {b} and others",
     "posted": "{who} posted: ",
@@ -54,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "lead": "Ce qui s'est passé", "background": "Contexte", "background_on": "Contexte : {topic}",
         "reactions": "Réactions", "differ": "Là où les sources divergent", "timeline": "Chronologie",
-        "watch": "À suivre", "sources": "Sources", "said": "Les déclarations de {who}",
+        "watch": "À suivre", "sources": "Sources", "copies": "repris aussi par {who}", "said": "Les déclarations de {who}",
         "and_others": "{a}, {b} et d'autres", "posted": "{who} a écrit : ", "according": "Selon {source}, ",
         "attribution": "Analyse indépendante fondée sur des médias ouverts : {who}", "and": " et ",
         "list_sep": ", ", "rest_one": "{n} autre", "rest_many": "{n} autres",
@@ -64,7 +65,7 @@ LABELS: dict[str, dict[str, str]] = {
     "es": {
         "lead": "Qué pasó", "background": "Contexto", "background_on": "Contexto: {topic}",
         "reactions": "Reacciones", "differ": "Dónde discrepan las fuentes", "timeline": "Cronología",
-        "watch": "Lo que viene", "sources": "Fuentes", "said": "Declaraciones de {who}",
+        "watch": "Lo que viene", "sources": "Fuentes", "copies": "también publicado por {who}", "said": "Declaraciones de {who}",
         "and_others": "{a}, {b} y otros", "posted": "{who} publicó: ", "according": "Según {source}, ",
         "attribution": "Análisis independiente basado en medios abiertos: {who}", "and": " y ",
         "list_sep": ", ", "rest_one": "{n} más", "rest_many": "{n} más",
@@ -74,7 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
     "pt": {
         "lead": "O que aconteceu", "background": "Contexto", "background_on": "Contexto: {topic}",
         "reactions": "Reações", "differ": "Onde as fontes divergem", "timeline": "Cronologia",
-        "watch": "O que acompanhar", "sources": "Fontes", "said": "Declarações de {who}",
+        "watch": "O que acompanhar", "sources": "Fontes", "copies": "também publicado por {who}", "said": "Declarações de {who}",
         "and_others": "{a}, {b} e outros", "posted": "{who} publicou: ", "according": "Segundo {source}, ",
         "attribution": "Análise independente baseada em mídia aberta: {who}", "and": " e ",
         "list_sep": ", ", "rest_one": "mais {n}", "rest_many": "mais {n}",
@@ -84,7 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
     "it": {
         "lead": "Cosa è successo", "background": "Contesto", "background_on": "Contesto: {topic}",
         "reactions": "Reazioni", "differ": "Dove le fonti divergono", "timeline": "Cronologia",
-        "watch": "Cosa seguire", "sources": "Fonti", "said": "Le dichiarazioni di {who}",
+        "watch": "Cosa seguire", "sources": "Fonti", "copies": "ripreso anche da {who}", "said": "Le dichiarazioni di {who}",
         "and_others": "{a}, {b} e altri", "posted": "{who} ha scritto: ", "according": "Secondo {source}, ",
         "attribution": "Analisi indipendente basata su media aperti: {who}", "and": " e ",
         "list_sep": ", ", "rest_one": "altri {n}", "rest_many": "altri {n}",
@@ -94,7 +95,7 @@ LABELS: dict[str, dict[str, str]] = {
     "de": {
         "lead": "Was geschah", "background": "Hintergrund", "background_on": "Hintergrund: {topic}",
         "reactions": "Reaktionen", "differ": "Wo die Quellen voneinander abweichen", "timeline": "Chronik",
-        "watch": "Ausblick", "sources": "Quellen", "said": "Aussagen von {who}",
+        "watch": "Ausblick", "sources": "Quellen", "copies": "auch erschienen bei {who}", "said": "Aussagen von {who}",
         "and_others": "{a}, {b} und andere", "posted": "{who} schrieb: ",
         "according": "Nach Angaben von {source}: ",
         "attribution": "Unabhängige Analyse auf Grundlage offener Medien: {who}", "and": " und ",
@@ -105,7 +106,7 @@ LABELS: dict[str, dict[str, str]] = {
     "nl": {
         "lead": "Wat er gebeurde", "background": "Achtergrond", "background_on": "Achtergrond: {topic}",
         "reactions": "Reacties", "differ": "Waar de bronnen verschillen", "timeline": "Tijdlijn",
-        "watch": "Wat nu te volgen", "sources": "Bronnen", "said": "Uitspraken van {who}",
+        "watch": "Wat nu te volgen", "sources": "Bronnen", "copies": "ook verschenen bij {who}", "said": "Uitspraken van {who}",
         "and_others": "{a}, {b} en anderen", "posted": "{who} schreef: ", "according": "Volgens {source}: ",
         "attribution": "Onafhankelijke analyse op basis van open media: {who}", "and": " en ",
         "list_sep": ", ", "rest_one": "{n} andere", "rest_many": "{n} andere",
@@ -115,7 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
     "el": {
         "lead": "Τι συνέβη", "background": "Ιστορικό", "background_on": "Ιστορικό: {topic}",
         "reactions": "Αντιδράσεις", "differ": "Πού διαφωνούν οι πηγές", "timeline": "Χρονολόγιο",
-        "watch": "Τι να παρακολουθήσετε", "sources": "Πηγές", "said": "Δηλώσεις: {who}",
+        "watch": "Τι να παρακολουθήσετε", "sources": "Πηγές", "copies": "αναδημοσιεύτηκε επίσης από: {who}", "said": "Δηλώσεις: {who}",
         "and_others": "{a}, {b} και άλλοι", "posted": "{who} έγραψε: ", "according": "Σύμφωνα με {source}, ",
         "attribution": "Ανεξάρτητη ανάλυση με βάση ανοιχτά μέσα: {who}", "and": " και ",
         "list_sep": ", ", "rest_one": "{n} ακόμη", "rest_many": "{n} ακόμη",
@@ -125,7 +126,7 @@ LABELS: dict[str, dict[str, str]] = {
     "cs": {
         "lead": "Co se stalo", "background": "Souvislosti", "background_on": "Souvislosti: {topic}",
         "reactions": "Reakce", "differ": "V čem se zdroje rozcházejí", "timeline": "Časová osa",
-        "watch": "Co sledovat", "sources": "Zdroje", "said": "Výroky: {who}",
+        "watch": "Co sledovat", "sources": "Zdroje", "copies": "převzali také: {who}", "said": "Výroky: {who}",
         "and_others": "{a}, {b} a další", "posted": "Příspěvek uživatele {who}: ",
         "according": "Podle zdroje {source}: ",
         "attribution": "Nezávislá analýza z otevřených médií: {who}", "and": " a ",
@@ -136,7 +137,7 @@ LABELS: dict[str, dict[str, str]] = {
     "ru": {
         "lead": "Что произошло", "background": "Предыстория", "background_on": "Предыстория: {topic}",
         "reactions": "Реакция", "differ": "В чём расходятся источники", "timeline": "Хронология",
-        "watch": "Что дальше", "sources": "Источники", "said": "Заявления: {who}",
+        "watch": "Что дальше", "sources": "Источники", "copies": "также опубликовали: {who}", "said": "Заявления: {who}",
         "and_others": "{a}, {b} и другие", "posted": "Пост {who}: ", "according": "По данным {source}, ",
         "attribution": "Независимый анализ на основе открытых медиа: {who}", "and": " и ",
         "list_sep": ", ", "rest_one": "ещё {n}", "rest_many": "ещё {n}",
@@ -146,7 +147,7 @@ LABELS: dict[str, dict[str, str]] = {
     "ar": {
         "lead": "ماذا حدث", "background": "خلفية", "background_on": "خلفية: {topic}",
         "reactions": "ردود الفعل", "differ": "أين تختلف المصادر", "timeline": "التسلسل الزمني",
-        "watch": "ما يجب متابعته", "sources": "المصادر", "said": "تصريحات: {who}",
+        "watch": "ما يجب متابعته", "sources": "المصادر", "copies": "نشرته أيضًا: {who}", "said": "تصريحات: {who}",
         "and_others": "{a} و{b} وآخرون", "posted": "كتب {who}: ", "according": "وفقًا لـ{source}، ",
         "attribution": "تحليل مستقل يستند إلى وسائل إعلام مفتوحة: {who}", "and": " و",
         "list_sep": "، ", "rest_one": "مصدر آخر", "rest_many": "مصادر أخرى ({n})",
@@ -156,7 +157,7 @@ LABELS: dict[str, dict[str, str]] = {
     "he": {
         "lead": "מה קרה", "background": "רקע", "background_on": "רקע: {topic}",
         "reactions": "תגובות", "differ": "היכן המקורות חלוקים", "timeline": "ציר זמן",
-        "watch": "על מה לעקוב", "sources": "מקורות", "said": "הצהרות: {who}",
+        "watch": "על מה לעקוב", "sources": "מקורות", "copies": "פורסם גם אצל: {who}", "said": "הצהרות: {who}",
         "and_others": "{a}, {b} ואחרים", "posted": "פוסט של {who}: ", "according": "לפי {source}, ",
         "attribution": "ניתוח עצמאי המבוסס על מדיה פתוחה: {who}", "and": " ו-",
         "list_sep": ", ", "rest_one": "ועוד {n}", "rest_many": "ועוד {n}",
@@ -166,7 +167,7 @@ LABELS: dict[str, dict[str, str]] = {
     "hi": {
         "lead": "क्या हुआ", "background": "पृष्ठभूमि", "background_on": "पृष्ठभूमि: {topic}",
         "reactions": "प्रतिक्रियाएँ", "differ": "स्रोतों में कहाँ मतभेद है", "timeline": "घटनाक्रम",
-        "watch": "आगे क्या देखें", "sources": "स्रोत", "said": "बयान: {who}",
+        "watch": "आगे क्या देखें", "sources": "स्रोत", "copies": "इसे इन्होंने भी प्रकाशित किया: {who}", "said": "बयान: {who}",
         "and_others": "{a}, {b} और अन्य", "posted": "{who} ने लिखा: ", "according": "{source} के अनुसार, ",
         "attribution": "खुले मीडिया पर आधारित स्वतंत्र विश्लेषण: {who}", "and": " और ",
         "list_sep": ", ", "rest_one": "{n} अन्य", "rest_many": "{n} अन्य",
@@ -176,7 +177,7 @@ LABELS: dict[str, dict[str, str]] = {
     "ja": {
         "lead": "何が起きたか", "background": "背景", "background_on": "背景：{topic}",
         "reactions": "反応", "differ": "報道の食い違い", "timeline": "経過",
-        "watch": "今後の焦点", "sources": "出典", "said": "{who}の発言",
+        "watch": "今後の焦点", "sources": "出典", "copies": "転載：{who}", "said": "{who}の発言",
         "and_others": "{a}、{b}ほか", "posted": "{who}の投稿：", "according": "{source}によると、",
         "attribution": "オープンメディアに基づく独自分析：{who}", "and": "、",
         "list_sep": "、", "rest_one": "ほか{n}件", "rest_many": "ほか{n}件",
@@ -186,7 +187,7 @@ LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "lead": "事件经过", "background": "背景", "background_on": "背景：{topic}",
         "reactions": "各方反应", "differ": "报道分歧", "timeline": "时间线",
-        "watch": "后续关注", "sources": "来源", "said": "{who}的表态",
+        "watch": "后续关注", "sources": "来源", "copies": "转载：{who}", "said": "{who}的表态",
         "and_others": "{a}、{b}等", "posted": "{who}写道：", "according": "据{source}，",
         "attribution": "基于开放媒体的独立分析：{who}", "and": "和",
         "list_sep": "、", "rest_one": "另外{n}家", "rest_many": "另外{n}家",

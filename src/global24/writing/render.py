@@ -7,6 +7,7 @@ section's k-th paragraph is ``article.timeline[k]``, whose date labels it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
@@ -21,14 +22,64 @@ def _dir(lang: str) -> str:
     return ' dir="rtl"' if (lang or "").split("-")[0] in _RTL else ""
 
 
-def _numbers(article: Article) -> dict[str, int]:
+def syndicated_originals(
+    entries: list[dict], duplicate_of: Callable[[dict], str | None] | None = None
+) -> dict[str, str]:
+    """Listed item -> the listed original it is a syndicated copy of, following chains of copies.
+
+    A wire story and the papers that ran it are one source: renderings give them one
+    number and name the papers in the source list. ``duplicate_of`` reads an entry's
+    original (default: its ``duplicate_of`` key); a copy whose original is not listed
+    stays a source of its own.
+    """
+    read = duplicate_of or (lambda e: e.get("duplicate_of"))
+    listed = {str(e["item_id"]) for e in entries if e.get("item_id")}
+    parent: dict[str, str] = {}
+    for e in entries:
+        item_id = str(e.get("item_id") or "")
+        dup = read(e) if item_id else None
+        if dup and str(dup) in listed and str(dup) != item_id:
+            parent[item_id] = str(dup)
+    out: dict[str, str] = {}
+    for item_id in parent:
+        root, hops = item_id, 0
+        while root in parent and hops < 10:
+            root, hops = parent[root], hops + 1
+        if root != item_id and root not in parent:  # a cycle has no original: leave it numbered
+            out[item_id] = root
+    return out
+
+
+def _numbers(article: Article) -> tuple[dict[str, int], dict[str, str]]:
+    """Citation numbers by item (a copy takes its original's), and the copy -> original map."""
+    copy_of = syndicated_originals([s for s in article.sources if isinstance(s, dict)])
     order: dict[str, int] = {}
+    roots: dict[str, int] = {}
     for sec in article.sections:
         for para in sec.paragraphs:
             for s in para:
                 for c in s.citations:
-                    order.setdefault(c.item_id, len(order) + 1)
-    return order
+                    root = copy_of.get(c.item_id, c.item_id)
+                    n = roots.setdefault(root, len(roots) + 1)
+                    order.setdefault(c.item_id, n)
+                    order.setdefault(root, n)
+    return order, copy_of
+
+
+def _marks(nums: dict[str, int], citations: list, fmt: str) -> str:
+    return "".join(fmt.format(n=n) for n in dict.fromkeys(nums[c.item_id] for c in citations))
+
+
+def _listed(article: Article, nums: dict[str, int], copy_of: dict[str, str]) -> list[tuple[int, dict, list[str]]]:
+    """(number, source entry, outlets that carried a copy of it) per numbered source, in number order."""
+    src = _source_lookup(article)
+    copies: dict[str, list[str]] = {}
+    for copy, root in copy_of.items():
+        name = str(src.get(copy, {}).get("source") or "")
+        if name and name not in copies.setdefault(root, []):
+            copies[root].append(name)
+    roots = sorted(((n, item_id) for item_id, n in nums.items() if item_id not in copy_of))
+    return [(n, src.get(item_id, {"item_id": item_id}), copies.get(item_id, [])) for n, item_id in roots]
 
 
 def _label(iso: str, lang: str = "en") -> str:
@@ -56,6 +107,7 @@ def _title(s: dict, item_id: str) -> str:
 def article_to_markdown(article: Article) -> str:
     """The article as Markdown, with [n] citations and a numbered source list."""
     nums = _numbers(article)
+    nums, copy_of = _numbers(article)
     out = [f"# {article.headline}", ""]
     if article.heat:
         out += [f"🔥 {article.heat.get('score', 0):.0f}", ""]
@@ -73,19 +125,18 @@ def article_to_markdown(article: Article) -> str:
     for sec in article.sections:
         out += [f"## {sec.heading}", ""]
         for k, para in enumerate(sec.paragraphs):
-            text = " ".join(s.text + "".join(f"[{nums[c.item_id]}]" for c in s.citations) for s in para)
+            text = " ".join(s.text + _marks(nums, s.citations, "[{n}]") for s in para)
             if sec.kind == "timeline" and k < len(article.timeline):
                 text = f"- **{_label(article.timeline[k]['date'], article.lang)}** — {text}"
             out += [text, ""]
-    src = _source_lookup(article)
     out += [f"## {label(article.lang, 'sources')}", ""]
-    for item_id, n in nums.items():
-        s = src.get(item_id, {})
-        title = _title(s, item_id)
+    for n, s, copies in _listed(article, nums, copy_of):
+        title = _title(s, s["item_id"])
         url = s.get("url")
         when = (s.get("published") or "")[:10]
         line = f"{n}. {s.get('source', '')} — " + (f"[{title}]({url})" if url else title)
-        out.append(line + (f" ({when})" if when else ""))
+        line += f" ({when})" if when else ""
+        out.append(line + (f"; {label(article.lang, 'copies', who=', '.join(copies))}" if copies else ""))
     g = article.grounding
     out += [
         "",
@@ -105,7 +156,7 @@ sup a{text-decoration:none;color:#06c}ol.sources{font-size:.9rem}.meta{font-size
 
 def article_to_html(article: Article) -> str:
     """A standalone HTML page of the article (escaped; citations link to the source list)."""
-    nums = _numbers(article)
+    nums, copy_of = _numbers(article)
     e = escape
     parts = [
         "<!doctype html>",
@@ -131,23 +182,20 @@ def article_to_html(article: Article) -> str:
         for k, para in enumerate(sec.paragraphs):
             body = " ".join(
                 e(s.text)
-                + "".join(
-                    f'<sup><a href="#src-{nums[c.item_id]}">{nums[c.item_id]}</a></sup>' for c in s.citations
-                )
+                + _marks(nums, s.citations, '<sup><a href="#src-{n}">{n}</a></sup>')
                 for s in para
             )
             if sec.kind == "timeline" and k < len(article.timeline):
                 body = f"<strong>{e(_label(article.timeline[k]['date'], article.lang))}</strong> — {body}"
             parts.append(f"<p>{body}</p>")
         parts.append("</section>")
-    src = _source_lookup(article)
     parts.append(f'<h2>{e(label(article.lang, "sources"))}</h2><ol class="sources">')
-    for item_id, n in nums.items():
-        s = src.get(item_id, {})
-        title = e(_title(s, item_id))
+    for n, s, copies in _listed(article, nums, copy_of):
+        title = e(_title(s, s["item_id"]))
         link = f'<a href="{e(s["url"])}">{title}</a>' if s.get("url") else title
+        also = f"; {e(label(article.lang, 'copies', who=', '.join(copies)))}" if copies else ""
         parts.append(
-            f'<li id="src-{n}">{e(s.get("source") or "")} — {link} {e((s.get("published") or "")[:10])}</li>'
+            f'<li id="src-{n}">{e(s.get("source") or "")} — {link} {e((s.get("published") or "")[:10])}{also}</li>'
         )
     g = article.grounding
     parts.append(
