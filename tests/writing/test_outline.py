@@ -152,3 +152,25 @@ def test_a_weekday_with_its_date_is_read_by_the_date():
         ev = build_evidence([Item(id="p", source_id="s", text=text, published_at=published, fetched_at=published)])
         assert unit_day(ev.units[0]) == datetime(2025, 10, 27).date()
         assert _stale(ev.units[0], latest) is stale
+
+
+def test_a_plan_for_a_later_day_is_watched_not_put_on_the_timeline(tokyo_items):
+    from global24.writing.timeline import build_timeline
+
+    def item(n: int, day: int, text: str) -> Item:
+        when = datetime(2025, 10, day, 9, 0, tzinfo=UTC)
+        return Item(id=f"p{n}", source_id=f"s{n}", text=text, published_at=when, fetched_at=when)
+
+    items = [
+        item(1, 27, "The emperor received the president at the palace on Monday for about 30 minutes."),
+        item(2, 28, "Trump and Takaichi signed a minerals framework at Akasaka Palace on Tuesday afternoon."),
+        item(3, 29, "The president is due to meet President Lee in Gyeongju on Thursday for trade talks."),
+        item(4, 29, "The president left Tokyo on Wednesday morning for Busan after three days in Japan."),
+    ]
+    texts = [e.unit.text for e in build_timeline(build_evidence(items), avoid=set())]
+    assert len(texts) == 3 and not any("is due to meet" in t for t in texts), texts
+    # the demo's Tokyo visit: what to watch never repeats a timeline entry
+    outline = plan_outline(build_evidence(tokyo_items))
+    timeline = {u for s in outline.sections if s.kind == "timeline" for u in s.units()}
+    watch = {u for s in outline.sections if s.kind == "watch" for u in s.units()}
+    assert timeline and not timeline & watch

@@ -754,13 +754,13 @@ def plan_outline(
             paras.append(para)
         sections.append(PlannedSection("differ", label(ev.lang, "differ"), paras))
 
-    timeline = build_timeline(ev, avoid=set())
+    timeline = build_timeline(ev, avoid=set(), used=set(used))
     if len(timeline) >= 2:
         sections.append(PlannedSection("timeline", label(ev.lang, "timeline"), [[Planned(e.unit.id)] for e in timeline]))
     else:
         timeline = []
 
-    watch = mmr(ev, fresh_forward, 4, avoid=used)
+    watch = mmr(ev, fresh_forward, 4, avoid=used + [e.unit.id for e in timeline])  # not the timeline again
     if watch:
         take(watch)
         sections.append(

@@ -49,8 +49,14 @@ def unit_day(u: Unit) -> date | None:
     return None
 
 
-def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[Entry]:
-    """Up to ``max_entries`` dated entries, one or two per day, in date order."""
+def build_timeline(
+    ev: Evidence, avoid: set[int], max_entries: int = 8, used: set[int] | frozenset[int] = frozenset()
+) -> list[Entry]:
+    """Up to ``max_entries`` dated entries, one or two per day, in date order.
+
+    ``used``: units the article already says elsewhere; a day's entry is another
+    sentence when the day has one, so the timeline does not read the lead again.
+    """
     by_day: dict[date, list[Entry]] = {}
     for u in ev.units:
         if u.background or u.duplicate or u.lang != ev.lang or u.id in avoid or not informative(u):
@@ -59,6 +65,9 @@ def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[
         # a sentence looking ahead from a past date is about something else ("will host … after
         # parliament elected her on 21 October"): its date belongs to a side clause
         if d is not None and u.published and d < u.published.date() and _FUTURE.search(u.text):
+            continue
+        # and one looking ahead to a later day is a plan, not yet an event: it belongs to what to watch
+        if d is not None and u.published and d > u.published.date() and _FUTURE.search(u.text):
             continue
         if d is not None:
             by_day.setdefault(d, []).append(Entry(d, u, "text"))
@@ -82,7 +91,7 @@ def build_timeline(ev: Evidence, avoid: set[int], max_entries: int = 8) -> list[
     used_groups: set[int] = set()
     per_day = 1 if len(by_day) >= 4 else 2
     for d in sorted(by_day):
-        ranked = sorted(by_day[d], key=lambda e: (e.basis != "text", -e.unit.score))
+        ranked = sorted(by_day[d], key=lambda e: (e.basis != "text", e.unit.id in used, -e.unit.score))
         n = 0
         for e in ranked:
             if e.unit.group in used_groups or n >= per_day or e.unit.dangling:
