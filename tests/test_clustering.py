@@ -299,6 +299,11 @@ def test_demo_corpus_stories(settings) -> None:
     for other in ("trump-xi-busan", "apec-gyeongju"):
         theirs = Counter(final[it.id] for it in items if gold[it.id] == other).most_common(1)[0][0]
         assert theirs != main_story
+    # a post that started alone, just below the bar for the visit (which had not yet named Air
+    # Force One), was later consolidated with a Korea story it resembles on average (the Xi
+    # meeting ahead): merging a one-item story places its item where it would now join
+    flight_in = next(it for it in tokyo if (it.text or "").startswith("Air Force One is on the ground"))
+    assert final[flight_in.id] == main_story
     # Japanese items (25) all but never land in a story about something else
     ja = [it for it in items if it.lang == "ja"]
     strays = [it.id for it in ja if by_story[final[it.id]].most_common(1)[0][0] != gold[it.id]]
@@ -340,9 +345,8 @@ def test_headlines_in_title_case_cluster_like_sentence_case(tfidf_only) -> None:
 
 @pytest.mark.slow
 @pytest.mark.xfail(
-    reason="target not reached yet: 34 of 36 Tokyo items are one story, with every Japanese item; two posts "
-    "of one handle on the flights in and out, mostly about the Xi meeting ahead, join the Korea story (when "
-    "they join Tokyo instead they bridge the Korea stories into it)",
+    reason="target not reached yet: 35 of 36 Tokyo items are one story, with every Japanese item; a post on "
+    "the flight out (Haneda to Busan, the Xi meeting ahead) joins the Korea story, which its text is about",
     strict=True,
 )
 def test_demo_tokyo_visit_is_one_story(settings) -> None:

@@ -11,6 +11,8 @@
 - A story told only in a foreign language is linked, by its multilingual
   sentence vector, to the main-language story of the same event.
 - A story whose recent items drifted away from its core is split.
+- A one-item story about to be merged or consolidated is one item being placed:
+  if the join rule would now put that item in another story, it goes there.
 """
 
 from __future__ import annotations
@@ -68,8 +70,9 @@ class StoryMerging:
                     self.stats["linked"] += 1
             if other is None:
                 continue
-            self._merge_into_larger(s, other, result)
-            self.stats["consolidated"] += 1
+            if self._place_single(s, other, result) is None:
+                self._merge_into_larger(s, other, result)
+                self.stats["consolidated"] += 1
 
     def _touch_reviewable(self) -> None:
         """Queue every live story consolidation could act on (with names, or told only abroad)."""
@@ -90,6 +93,10 @@ class StoryMerging:
         if other is None:
             return
         big, small = _larger_first(other, s)
+        home = self._home_of_single(small, big)
+        if home is not None:
+            big, small = _larger_first(home, small)
+            self.stats["redirected"] += 1
         self._merge(small, big)
         self.pending_merges.append((small.id, big.id))
         self.stats["last_look"] += 1
@@ -228,6 +235,8 @@ class StoryMerging:
             other = self._merge_partner(s, t)
             if other is None:
                 return
+            if self._place_single(s, other, result) is not None:
+                continue
             big, small = _larger_first(s, other)
             self._merge(small, big)
             result.merged.append((small.id, big.id))
@@ -250,6 +259,32 @@ class StoryMerging:
             if cos * min(self._closeness(o, t), self._closeness(s, t)) >= need:
                 return o
         return None
+
+    def _home_of_single(self, small: StoryState, big: StoryState) -> StoryState | None:
+        """The story a single-item story's item would now join, if that is another than ``big``.
+
+        Merging a one-item story places one item. Merges and consolidation compare
+        centroids and average links, which a lone item can meet with a story it would
+        not join (a few shared words weigh a lot in one short item); the item should
+        land where the join rule would put it now, as a second look would do.
+        """
+        if small.items != 1 or not small.ring:
+            return None
+        vec = small.ring[0][1]
+        ents = self._entity_weights(list(small.names))
+        best, score = self._best(vec, small.last_seen, ents, exclude=small.id)
+        if best is None or best is big or score < self.threshold:
+            return None
+        return best
+
+    def _place_single(self, a: StoryState, b: StoryState, result: Assignment) -> StoryState | None:
+        """If the smaller of two stories about to merge is one item with a better home, merge it there."""
+        big, small = _larger_first(a, b)
+        home = self._home_of_single(small, big)
+        if home is None:
+            return None
+        self.stats["redirected"] += 1
+        return self._merge_into_larger(home, small, result)
 
     def _merge_into_larger(self, a: StoryState, b: StoryState, result: Assignment) -> StoryState:
         """Merge the smaller of two stories into the larger, and say so in ``result``."""
