@@ -42,7 +42,7 @@ from global24 import crosslingual, features
 from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
 from global24.settings import Settings
-from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang
+from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
 from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
 
 SNAPSHOT_VERSION = 2
@@ -227,7 +227,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
         return t
 
     def _closeness(self, s: StoryState, t: float) -> float:
-        return _closeness(s, t, float(self.settings.cluster_window_hours))
+        return closeness(s, t, float(self.settings.cluster_window_hours))
 
     def _status(self, s: StoryState, clock: float) -> str:
         idle = clock - s.last_seen
@@ -333,7 +333,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
                 names = s.names
                 coverage = sum(w for e, w in ents.items() if e in names)
                 score += ENTITY_WEIGHT * (coverage - ENTITY_CENTRE)
-            score *= _closeness(s, t, window)
+            score *= closeness(s, t, window)
             if score > best_score or (score == best_score and best is not None and s.order < best.order):
                 best, best_score = s, score
         # the stream's background similarity (candidates after the best one), from arrivals only
@@ -342,12 +342,6 @@ class StoryClusterer(StoryIndex, StoryMerging):
             bg = sum(cosines[1:6]) / len(cosines[1:6])
             self.noise += NOISE_RATE * (bg - self.noise)
         return best, best_score
-
-
-def _closeness(s: StoryState, t: float, window: float) -> float:
-    """1 while ``t`` falls in the story's span, falling to 0.5 as it gets ``window`` hours away."""
-    gap = t - s.last_seen if t >= s.last_seen else max(0.0, s.first_seen - t)
-    return 1.0 - 0.5 * min(1.0, gap / window)
 
 
 def assign_story(item: Item, clusterer: StoryClusterer) -> Assignment:

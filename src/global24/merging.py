@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from global24 import crosslingual
 from global24.models import Item, stable_id
-from global24.stories import RING, Assignment, StoryState
+from global24.stories import RING, Assignment, StoryState, closeness
 from global24.vectors import SparseVector, dot, top_terms
 
 if TYPE_CHECKING:
@@ -149,8 +149,13 @@ class StoryMerging:
         return 1.0 - 0.5 * min(1.0, gap / float(self.settings.cluster_window_hours))
 
     def _foreign_only(self, s: StoryState) -> bool:
-        """A story none of whose items is in the main language (or of unknown language)."""
-        return bool(s.langs) and all(self._foreign(x) for x in s.langs)
+        """A story none of whose items is in the main language (or of unknown language).
+
+        That is, every language it has is :meth:`_foreign`: asked as two lookups, since
+        the review asks it of every live story.
+        """
+        langs = s.langs
+        return bool(langs) and "" not in langs and self.main_lang not in langs
 
     def _key_entities(self, s: StoryState) -> dict[str, float]:
         """A story's most mentioned names, weighted by IDF and normalised to sum to one."""
@@ -244,6 +249,8 @@ class StoryMerging:
             return None
         stories = self.stories_by_id
         norm = math.sqrt(s.norm2 or 1.0)
+        window = float(self.settings.cluster_window_hours)
+        near = closeness(s, t, window)
         # the five nearest by (-partial / norm, id), as tuples rather than through a key function
         ranked = heapq.nsmallest(
             5, [(-p / math.sqrt(stories[sid].norm2 or 1.0), sid) for sid, p in acc.items()]
@@ -252,7 +259,7 @@ class StoryMerging:
             o = stories[sid]
             cos = dot(s.vec, o.vec) / (norm * math.sqrt(o.norm2 or 1.0))
             need = MERGE_THRESHOLD * (1.0 + MERGE_GROWTH * math.log(min(s.mass, o.mass)))
-            if cos * min(self._closeness(o, t), self._closeness(s, t)) >= need:
+            if cos * min(closeness(o, t, window), near) >= need:
                 return o
         return None
 

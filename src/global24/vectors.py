@@ -47,11 +47,13 @@ class OnlineIdf:
     def observe(self, terms: Iterable[str]) -> None:
         """Count one document containing ``terms`` (each term once)."""
         df = self.df
+        get = df.get
         self.n += 1
         cjk = False
         for t in terms:
-            df[t] = df.get(t, 0) + 1
-            cjk = cjk or _cjk(t)
+            df[t] = get(t, 0) + 1
+            if not cjk:
+                cjk = _cjk(t)
         self.n_cjk += cjk
         if len(df) > self.max_terms:
             self._prune()
@@ -80,10 +82,11 @@ def tfidf(
     counts: Mapping[str, float], idf: OnlineIdf, max_terms: int = 64, power: float = 1.0
 ) -> SparseVector:
     """Unit-length vector of sublinear tf × idf ** power, keeping the ``max_terms`` heaviest terms."""
+    rarity, log = idf.idf, math.log
     if power == 1.0:
-        weights = {t: (1.0 + math.log(c)) * idf.idf(t) for t, c in counts.items() if c > 0}
+        weights = {t: (1.0 + log(c)) * rarity(t) for t, c in counts.items() if c > 0}
     else:
-        weights = {t: (1.0 + math.log(c)) * idf.idf(t) ** power for t, c in counts.items() if c > 0}
+        weights = {t: (1.0 + log(c)) * rarity(t) ** power for t, c in counts.items() if c > 0}
     if len(weights) > max_terms:
         weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms])
     norm = math.sqrt(sum(w * w for w in weights.values()))
