@@ -141,7 +141,7 @@ class StoryIndex:
         if self.settings.cluster_multilingual:
             if emb is not None:
                 self.bridge.note_member(s.id, "", emb)
-            elif not self._foreign(lang):
+            elif not self._foreign(lang) and self.bridge.wants_exemplar(s.id):
                 text = crosslingual.short_text(item.title, item.text or "")
                 self.bridge.note_member(s.id, text, None, headline=bool(item.title))
         if len(s.core) == 0 or s.mass <= RING:

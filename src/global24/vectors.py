@@ -121,7 +121,8 @@ def top_terms(vec: Mapping[str, float], n: int, plain_only: bool = True) -> list
     if 0 < n < len(vec):
         cut = heapq.nlargest(n, [w for _, w in items])
         if len(cut) == n:
-            items = [kv for kv in items if kv[1] >= cut[-1]]
+            least = cut[-1]
+            items = [(t, w) for t, w in items if w >= least]
     return [t for t, _ in sorted(items, key=heaviest_first)[:n]]
 
 
