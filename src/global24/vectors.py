@@ -101,7 +101,8 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     Terms the larger vector lacks are skipped rather than added as 0.0: a sum that
     starts at +0.0 is never -0.0, so adding a zero never changes it, and the shared
     terms are still added in the smaller vector's order. The result is bit-for-bit
-    that of summing every product, for about half the work on centroids.
+    that of summing every product (always a float, also for an empty vector), for
+    about half the work on centroids.
     """
     if len(a) > len(b):
         a, b = b, a
