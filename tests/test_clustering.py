@@ -543,3 +543,28 @@ def test_a_near_tie_across_languages_goes_to_the_far_larger_story() -> None:
     assert bridge.best_story(item, pool, apart, no_names, not_far)[0] is None
     # the larger one must clear the margin over every other event too
     assert bridge.best_story(item, [*pool, "close"], apart, no_names, mass)[0] is None
+
+
+def test_fast_dot_and_top_terms_give_what_the_plain_definitions_give() -> None:
+    """dot skips unshared terms and top_terms sorts only the heaviest: same floats, same order."""
+    import random
+
+    from global24.vectors import dot, top_terms
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        vocab = [
+            rng.choice(["", "", "e:", "n:"]) + f"t{rng.randint(0, 60)}" for _ in range(rng.randint(1, 50))
+        ]
+        a = {t: rng.choice([0.5, 0.25, rng.random(), rng.random() * 1e-9]) for t in vocab}  # with ties
+        b = {t: rng.random() for t in rng.sample(vocab, len(vocab) // 2)}
+        b.update({f"x{i}": rng.random() for i in range(rng.randint(1, 30))})
+        for x, y in ((a, b), (b, a)):
+            small, large = (y, x) if len(x) > len(y) else (x, y)
+            plain = sum(w * large.get(t, 0.0) for t, w in small.items())  # every product, in order
+            assert repr(dot(x, y)) == repr(plain)
+        for n in (1, 3, 10, 100):
+            for plain_only in (True, False):
+                ranked = sorted(a.items(), key=lambda kv: (-kv[1], kv[0]))
+                want = [t for t, _ in ranked if not (plain_only and t[1:2] == ":")][:n]
+                assert top_terms(a, n, plain_only) == want

@@ -42,8 +42,8 @@ from global24 import crosslingual, features
 from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
 from global24.settings import Settings
-from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang
-from global24.vectors import OnlineIdf, SparseVector, dot, tfidf
+from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
+from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
 
 SNAPSHOT_VERSION = 2
 
@@ -227,9 +227,7 @@ class StoryClusterer(StoryIndex, StoryMerging):
         return t
 
     def _closeness(self, s: StoryState, t: float) -> float:
-        window = float(self.settings.cluster_window_hours)
-        gap = t - s.last_seen if t >= s.last_seen else max(0.0, s.first_seen - t)
-        return 1.0 - 0.5 * min(1.0, gap / window)
+        return closeness(s, t, float(self.settings.cluster_window_hours))
 
     def _status(self, s: StoryState, clock: float) -> str:
         idle = clock - s.last_seen
@@ -306,39 +304,36 @@ class StoryClusterer(StoryIndex, StoryMerging):
         if not vec:
             return None, 0.0
         acc: dict[str, float] = {}
+        get = acc.get
         postings = self.postings
         # probe with the heaviest terms some story has: a term never seen before finds nothing
         known = [kv for kv in vec.items() if kv[0] in postings]
-        probe = (
-            sorted(known, key=lambda kv: (-kv[1], kv[0]))[:CANDIDATE_TERMS]
-            if len(known) > CANDIDATE_TERMS
-            else known
-        )
+        probe_all = len(known) <= CANDIDATE_TERMS  # then the probe's sums are the exact dot products
+        probe = known if probe_all else sorted(known, key=heaviest_first)[:CANDIDATE_TERMS]
         for term, w in probe:
-            post = self.postings.get(term)
-            if post:
-                for sid, cw in post.items():
-                    acc[sid] = acc.get(sid, 0.0) + w * cw
+            for sid, cw in postings[term].items():
+                acc[sid] = get(sid, 0.0) + w * cw
         if exclude is not None:
             acc.pop(exclude, None)
         if not acc:
             return None, 0.0
         stories = self.stories_by_id
-        ranked = heapq.nlargest(
-            CANDIDATES, acc.items(), key=lambda kv: (kv[1] * stories[kv[0]].factor, kv[0])
-        )
+        # ranked by (partial × factor, id) as tuples, cheaper than a key function; ids are
+        # unique, so the third element (the partial, carried along) never takes part
+        ranked = heapq.nlargest(CANDIDATES, [(p * stories[sid].factor, sid, p) for sid, p in acc.items()])
+        window = float(self.settings.cluster_window_hours)
         best, best_score = None, 0.0
         cosines = []
-        for sid, partial in ranked:
+        for _, sid, partial in ranked:
             s = stories[sid]
-            exact = partial if len(known) <= CANDIDATE_TERMS else dot(vec, s.vec)
+            exact = partial if probe_all else dot(vec, s.vec)
             cosines.append(exact / math.sqrt(s.norm2 or 1.0))
             score = exact * s.factor
             if ents and s.names:  # share of the item's (IDF-weighted) names this story mentions, centred
                 names = s.names
                 coverage = sum(w for e, w in ents.items() if e in names)
                 score += ENTITY_WEIGHT * (coverage - ENTITY_CENTRE)
-            score *= self._closeness(s, t)
+            score *= closeness(s, t, window)
             if score > best_score or (score == best_score and best is not None and s.order < best.order):
                 best, best_score = s, score
         # the stream's background similarity (candidates after the best one), from arrivals only

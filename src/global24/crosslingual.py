@@ -109,6 +109,15 @@ class LanguageBridge:
         elif text and sv.encoded < EXEMPLARS and len(sv.exemplars) < CANDIDATES:
             sv.exemplars.append((0 if headline else 1, text))
 
+    def wants_exemplar(self, story_id: str) -> bool:
+        """Whether :meth:`note_member` would keep a main-language text for this story.
+
+        Once a story has its exemplars (most stories, after a few items), the caller
+        can skip making the short text, and the call.
+        """
+        sv = self.stories.get(story_id)
+        return sv is None or (sv.encoded < EXEMPLARS and len(sv.exemplars) < CANDIDATES)
+
     def merge(self, small_id: str, big_id: str) -> None:
         small = self.stories.pop(small_id, None)
         if small is None:

@@ -73,6 +73,7 @@ _CALENDAR = _wordset(
     "august september october november december today yesterday tomorrow",
 )
 _SENT_START = re.compile(r"(?:^|[.!?:;\n\"“—]\s*)$")
+_DIGIT = re.compile(r"\d")  # every figure _NUMBER finds has one: text without any has no numbers
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\s\d]")
 
@@ -124,7 +125,13 @@ def _cjk_terms(run: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """Lower-case content terms; CJK runs as overlapping character bigrams."""
     out: list[str] = []
-    for m in _WORD.finditer(text.lower()):
+    low = text.lower()
+    if low.isascii() or not _CJK.search(low):  # most text: no word has a CJK run to cut into bigrams
+        for w in _WORD.findall(low):
+            if len(w) > 1 and w not in STOPWORDS and not w.isdigit():
+                out.append(w[:-2] if w.endswith(("'s", "’s")) else w)
+        return out
+    for m in _WORD.finditer(low):
         w = m.group()
         if _CJK.search(w):
             for run in _CJK.findall(w):
@@ -184,6 +191,8 @@ def name_words(spans: list[str], limit: int = 40) -> list[str]:
 def numbers(text: str) -> list[str]:
     """Figures with two or more digits, normalised ("1,200" → "1200"); small counts are too common."""
     seen: dict[str, None] = {}
+    if not _DIGIT.search(text):  # one quick scan instead of _NUMBER's lookbehind at every position
+        return []
     for m in _NUMBER.finditer(text):
         s = m.group().lower().replace(" ", "")
         s = re.sub(r",(\d{3})(?!\d)", r"\1", s).replace(",", ".")  # 1,200 → 1200; 1,2 → 1.2
@@ -197,6 +206,8 @@ def numbers(text: str) -> list[str]:
 def links(text: str) -> list[str]:
     """Link targets (host + path, no query) mentioned in the text."""
     seen: dict[str, None] = {}
+    if "://" not in text:  # what every link _URL finds has (no case to fold), found without the regex
+        return []
     for m in _URL.finditer(text):
         target = m.group(1).split("?")[0].split("#")[0].rstrip("/.,").lower()
         target = target.removeprefix("www.")
@@ -208,6 +219,8 @@ def links(text: str) -> list[str]:
 def is_non_latin(text: str) -> bool:
     """True when most letters are outside the Latin script."""
     sample = text[:600]
+    if sample.isascii():  # ASCII is all Latin letters, digits, spaces and punctuation: no regex needed
+        return False
     letters = len(_LETTER.findall(sample))
     if not letters:
         return False
@@ -236,9 +249,10 @@ def extract(title: str | None, text: str, title_weight: int = 2) -> Features:
     body = (text or "")[:MAX_CHARS]
     terms: Counter[str] = Counter()
     if title:
+        title_terms = tokens(title)
         for _ in range(title_weight):
-            terms.update(tokens(title))
-    terms.update(tokens(_URL.sub(" ", body)))
+            terms.update(title_terms)
+    terms.update(tokens(_URL.sub(" ", body) if "://" in body else body))
     joined = f"{title}\n{body}" if title else body
     # names come from where case means something: a Title Case headline would make "Meets" one
     spans = entities(body if title and title_cased(title) else joined)[:40]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from global24 import crosslingual
 from global24.models import Item, stable_id
-from global24.stories import RING, Assignment, StoryState
+from global24.stories import RING, Assignment, StoryState, closeness
 from global24.vectors import SparseVector, dot, top_terms
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ CONSOLIDATE_ENTITIES = 0.1  # weighted share of key names two stories must share
 CONSOLIDATE_HIGH = 0.12  # average-link two single items need to be consolidated
 NAMES_RELIEF = 0.3  # share of the bar that fully shared key names take off
 CLOSENESS_POWER = 1.0  # how much time apart counts against consolidation (0: not at all)
+_NONE: dict[str, float] = {}  # a term no story has any more (never written to)
 
 
 class StoryMerging:
@@ -110,11 +111,12 @@ class StoryMerging:
     def _shared_terms(self, s: StoryState, terms: list[str]) -> dict[str, float]:
         """Other indexed stories reached through ``terms`` of ``s``, with their partial dot product."""
         acc: dict[str, float] = {}
+        get, weight, postings = acc.get, s.vec.get, self.postings
         for term in terms:
-            w = s.vec.get(term, 0.0)
-            for sid, cw in self.postings.get(term, {}).items():
-                if sid != s.id:
-                    acc[sid] = acc.get(sid, 0.0) + w * cw
+            w = weight(term, 0.0)
+            for sid, cw in postings.get(term, _NONE).items():
+                acc[sid] = get(sid, 0.0) + w * cw
+        acc.pop(s.id, None)  # cheaper than a test per posting; the others' sums are the same
         return acc
 
     def _link_partner(self, s: StoryState, t: float, floor: float) -> StoryState | None:
@@ -154,8 +156,13 @@ class StoryMerging:
         return 1.0 - 0.5 * min(1.0, gap / float(self.settings.cluster_window_hours))
 
     def _foreign_only(self, s: StoryState) -> bool:
-        """A story none of whose items is in the main language (or of unknown language)."""
-        return bool(s.langs) and all(self._foreign(x) for x in s.langs)
+        """A story none of whose items is in the main language (or of unknown language).
+
+        That is, every language it has is :meth:`_foreign`: asked as two lookups, since
+        the review asks it of every live story.
+        """
+        langs = s.langs
+        return bool(langs) and "" not in langs and self.main_lang not in langs
 
     def _key_entities(self, s: StoryState) -> dict[str, float]:
         """A story's most mentioned names, weighted by IDF and normalised to sum to one."""
@@ -251,12 +258,17 @@ class StoryMerging:
             return None
         stories = self.stories_by_id
         norm = math.sqrt(s.norm2 or 1.0)
-        ranked = sorted(acc.items(), key=lambda kv: (-kv[1] / math.sqrt(stories[kv[0]].norm2 or 1.0), kv[0]))
-        for sid, _ in ranked[:5]:
+        window = float(self.settings.cluster_window_hours)
+        near = closeness(s, t, window)
+        # the five nearest by (-partial / norm, id), as tuples rather than through a key function
+        ranked = heapq.nsmallest(
+            5, [(-p / math.sqrt(stories[sid].norm2 or 1.0), sid) for sid, p in acc.items()]
+        )
+        for _, sid in ranked:
             o = stories[sid]
             cos = dot(s.vec, o.vec) / (norm * math.sqrt(o.norm2 or 1.0))
             need = MERGE_THRESHOLD * (1.0 + MERGE_GROWTH * math.log(min(s.mass, o.mass)))
-            if cos * min(self._closeness(o, t), self._closeness(s, t)) >= need:
+            if cos * min(closeness(o, t, window), near) >= need:
                 return o
         return None
 

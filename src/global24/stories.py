@@ -74,6 +74,12 @@ class StoryState:
     reported_status: str | None = None
 
 
+def closeness(s: StoryState, t: float, window: float) -> float:
+    """1 while ``t`` falls in the story's span, falling to 0.5 as it gets ``window`` hours away."""
+    gap = t - s.last_seen if t >= s.last_seen else max(0.0, s.first_seen - t)
+    return 1.0 - 0.5 * min(1.0, gap / window)
+
+
 def _hours(dt: datetime) -> float:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
@@ -135,7 +141,7 @@ class StoryIndex:
         if self.settings.cluster_multilingual:
             if emb is not None:
                 self.bridge.note_member(s.id, "", emb)
-            elif not self._foreign(lang):
+            elif not self._foreign(lang) and self.bridge.wants_exemplar(s.id):
                 text = crosslingual.short_text(item.title, item.text or "")
                 self.bridge.note_member(s.id, text, None, headline=bool(item.title))
         if len(s.core) == 0 or s.mass <= RING:
@@ -162,7 +168,7 @@ class StoryIndex:
         return contribution
 
     def _add_sparse(self, s: StoryState, delta: SparseVector) -> None:
-        cvec, postings = s.vec, self.postings
+        cvec, postings, sid, indexed = s.vec, self.postings, s.id, s.indexed
         n2 = s.norm2
         for term, d in delta.items():
             old = cvec.get(term, 0.0)
@@ -170,14 +176,17 @@ class StoryIndex:
             n2 += new * new - old * old
             if new > 1e-12:
                 cvec[term] = new
-                if s.indexed:
-                    postings.setdefault(term, {})[s.id] = new
+                if indexed:
+                    post = postings.get(term)
+                    if post is None:  # (not setdefault: that builds a throwaway dict for every term)
+                        post = postings[term] = {}
+                    post[sid] = new
             else:
                 cvec.pop(term, None)
-                if s.indexed:
+                if indexed:
                     post = postings.get(term)
                     if post is not None:
-                        post.pop(s.id, None)
+                        post.pop(sid, None)
         s.norm2 = max(n2, 0.0)
         if len(cvec) > 2 * CENTROID_TERMS:
             keep = dict(sorted(cvec.items(), key=lambda kv: (-kv[1], kv[0]))[:CENTROID_TERMS])

@@ -13,6 +13,7 @@ all-MiniLM-L6-v2 from the optional ``embeddings`` extra, English only).
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -46,11 +47,13 @@ class OnlineIdf:
     def observe(self, terms: Iterable[str]) -> None:
         """Count one document containing ``terms`` (each term once)."""
         df = self.df
+        get = df.get
         self.n += 1
         cjk = False
         for t in terms:
-            df[t] = df.get(t, 0) + 1
-            cjk = cjk or _cjk(t)
+            df[t] = get(t, 0) + 1
+            if not cjk:
+                cjk = _cjk(t)
         self.n_cjk += cjk
         if len(df) > self.max_terms:
             self._prune()
@@ -79,10 +82,11 @@ def tfidf(
     counts: Mapping[str, float], idf: OnlineIdf, max_terms: int = 64, power: float = 1.0
 ) -> SparseVector:
     """Unit-length vector of sublinear tf × idf ** power, keeping the ``max_terms`` heaviest terms."""
+    rarity, log = idf.idf, math.log
     if power == 1.0:
-        weights = {t: (1.0 + math.log(c)) * idf.idf(t) for t, c in counts.items() if c > 0}
+        weights = {t: (1.0 + log(c)) * rarity(t) for t, c in counts.items() if c > 0}
     else:
-        weights = {t: (1.0 + math.log(c)) * idf.idf(t) ** power for t, c in counts.items() if c > 0}
+        weights = {t: (1.0 + log(c)) * rarity(t) ** power for t, c in counts.items() if c > 0}
     if len(weights) > max_terms:
         weights = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms])
     norm = math.sqrt(sum(w * w for w in weights.values()))
@@ -92,17 +96,40 @@ def tfidf(
 
 
 def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Sparse dot product (iterates over the smaller vector)."""
+    """Sparse dot product (iterates over the smaller vector).
+
+    Terms the larger vector lacks are skipped rather than added as 0.0: a sum that
+    starts at +0.0 is never -0.0, so adding a zero never changes it, and the shared
+    terms are still added in the smaller vector's order. The result is bit-for-bit
+    that of summing every product (always a float, also for an empty vector), for
+    about half the work on centroids.
+    """
     if len(a) > len(b):
         a, b = b, a
-    get = b.get
-    return sum(w * get(t, 0.0) for t, w in a.items())
+    return sum([w * b[t] for t, w in a.items() if t in b], 0.0)
 
 
 def top_terms(vec: Mapping[str, float], n: int, plain_only: bool = True) -> list[str]:
-    """The ``n`` heaviest terms; ``plain_only`` skips feature keys such as ``e:…``."""
-    ranked = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [t for t, _ in ranked if not (plain_only and t[1:2] == ":")][:n]
+    """The ``n`` heaviest terms (ties by name); ``plain_only`` skips feature keys such as ``e:…``.
+
+    Centroids have hundreds of terms and the merge check asks for their top ten
+    often, so only the terms at least as heavy as the ``n``-th heaviest weight
+    (the only ones that can be among the ``n``) are sorted.
+    """
+    items: Iterable[tuple[str, float]] = vec.items()
+    if plain_only:
+        items = [kv for kv in items if kv[0][1:2] != ":"]
+    if 0 < n < len(vec):
+        cut = heapq.nlargest(n, [w for _, w in items])
+        if len(cut) == n:
+            least = cut[-1]
+            items = [(t, w) for t, w in items if w >= least]
+    return [t for t, _ in sorted(items, key=heaviest_first)[:n]]
+
+
+def heaviest_first(kv: tuple[str, float]) -> tuple[float, str]:
+    """Sort key for (term, weight) pairs: the heaviest first, ties by term."""
+    return -kv[1], kv[0]
 
 
 class Embedder(Protocol):
