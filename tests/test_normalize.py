@@ -1,7 +1,14 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 from global24.models import Image, Item
-from global24.normalize import canonical_url, detect_language, fix_text, normalize_item, sanitize_html
+from global24.normalize import (
+    canonical_url,
+    detect_language,
+    fix_text,
+    fold_space,
+    normalize_item,
+    sanitize_html,
+)
 
 
 def test_canonical_url_drops_tracking_and_fragment():
@@ -62,6 +69,31 @@ def test_language_detection():
     )
     assert detect_language("The president arrived in Tokyo on Monday to meet the prime minister.") == "en"
     assert detect_language("ok") is None
+
+
+def test_fold_space_folds_every_blank_its_expression_knows():
+    # fold_space skips its blank-run expression unless a substring test finds something for it:
+    # every non-ASCII character the expression matches must be among those looked for.
+    from global24.normalize import _WS
+
+    wide = [chr(c) for c in range(0x80, 0x110000) if _WS.fullmatch(chr(c))]
+    assert len(wide) == 14
+    for blank in wide:
+        assert fold_space(f"été{blank}à  Tokyo") == "été à Tokyo"
+    assert fold_space("été à Tokyo — « ok »") == "été à Tokyo — « ok »"
+
+
+def test_declared_language_stands_unless_the_script_says_otherwise():
+    text = "トランプ大統領は皇居で天皇陛下と会見した。高市首相も同席した。"
+    english = "The president arrived in Tokyo on Monday to meet the prime minister and the emperor."
+    for lang, body, expected in [
+        (None, english, "en"),
+        ("fr", english, "fr"),  # a declared language other than English is kept as it is
+        ("en-US", text, "ja"),  # English carried onto a Japanese text gives way to the script
+        ("en", english, "en"),
+        ("es", text, "es"),
+    ]:
+        assert normalize_item(Item(id="x", source_id="s", text=body, lang=lang)).lang == expected
 
 
 def test_normalize_item_end_to_end():
