@@ -160,36 +160,41 @@ def entry_to_item(
     entry_count: int = 0,
 ) -> Item:
     """One feedparser entry as an Item (raw HTML kept; normalize.py sanitizes)."""
-    link = absolute_url(base_url, entry.get("link"))
+    # Read through a plain dict: FeedParserDict.get runs a chain of key tests in Python, and raises
+    # and catches a KeyError for each absent key, a couple of dozen times per entry. Its aliases do
+    # not matter to the keys read here ("guid" is read by images_for, from the entry itself; the
+    # fallback of updated_parsed to published_parsed gives nothing published_parsed did not).
+    fields = dict(entry)
+    link = absolute_url(base_url, fields.get("link"))
     native_id = (
-        entry.get("id")
+        fields.get("id")
         or link
-        or stable_id(entry.get("title", ""), entry.get("published", ""), entry.get("summary", "")[:200])
+        or stable_id(fields.get("title", ""), fields.get("published", ""), fields.get("summary", "")[:200])
     )
     media_images = media.images_for(entry, index, entry_count) if media is not None else []
     captions = {img.caption for img in media_images if img.caption}
-    html, text = _entry_body(entry, captions, link or base_url)
-    title = entry.get("title")
-    title_type = (entry.get("title_detail") or {}).get("type") or "text/plain"
+    html, text = _entry_body(fields, captions, link or base_url)
+    title = fields.get("title")
+    title_type = (fields.get("title_detail") or {}).get("type") or "text/plain"
     if title and (title_type != "text/plain" or _MARKUP.search(title)):  # html, xhtml, base64 …
         title = html_to_text(title)
     published = (
-        struct_to_datetime(entry.get("published_parsed"))
-        or struct_to_datetime(entry.get("updated_parsed"))
-        or struct_to_datetime(entry.get("created_parsed"))
+        struct_to_datetime(fields.get("published_parsed"))
+        or struct_to_datetime(fields.get("updated_parsed"))
+        or struct_to_datetime(fields.get("created_parsed"))
     )
-    images = _dedupe_images(media_images + _entry_images(entry, base_url, bool(media_images)))
+    images = _dedupe_images(media_images + _entry_images(fields, base_url, bool(media_images)))
     if not images and html:
         img = first_html_image(html, link or base_url)
         if img:
             images.append(img)
-    lang = (entry.get("title_detail") or {}).get("language") or feed_lang
+    lang = (fields.get("title_detail") or {}).get("language") or feed_lang
     extra: dict[str, Any] = {"native_id": str(native_id)}
-    tags = [t.get("term") for t in entry.get("tags", []) if t.get("term")]
+    tags = [t.get("term") for t in fields.get("tags", []) if t.get("term")]
     if tags:
         extra["tags"] = tags
-    if entry.get("comments"):
-        extra["comments_url"] = entry.get("comments")
+    if fields.get("comments"):
+        extra["comments_url"] = fields.get("comments")
     return Item(
         id=Item.make_id(source.id, link, str(native_id)),
         source_id=source.id,
@@ -200,8 +205,8 @@ def entry_to_item(
         html=html or None,
         published_at=published,
         lang=lang or None,
-        author=(entry.get("author") or "").strip() or None,
-        engagement=Engagement(replies=to_int(entry.get("slash_comments")) or 0),
+        author=(fields.get("author") or "").strip() or None,
+        engagement=Engagement(replies=to_int(fields.get("slash_comments")) or 0),
         images=images,
         source_name=source_display_name(source, feed_title),
         extra=extra,
