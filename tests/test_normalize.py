@@ -8,6 +8,7 @@ from global24.normalize import (
     fold_space,
     normalize_item,
     sanitize_html,
+    words_utf8,
 )
 
 
@@ -81,6 +82,32 @@ def test_fold_space_folds_every_blank_its_expression_knows():
     for blank in wide:
         assert fold_space(f"été{blank}à  Tokyo") == "été à Tokyo"
     assert fold_space("été à Tokyo — « ok »") == "été à Tokyo — « ok »"
+
+
+def test_words_utf8_finds_the_words_the_regular_expression_finds():
+    import hashlib
+    import re
+
+    from global24.normalize import content_hash
+
+    def reference(s: str) -> list[bytes]:
+        return [w.encode() for w in re.findall(r"\w+", s)]
+
+    samples = [
+        "",
+        "  plain ascii, with punctuation... and_under_scores 42.5%!",
+        "“Curly” quotes — dashes – and l’apostrophe; naïve café ½ ²",
+        "東京の会議で、首相は「新政策」を発表した。2025年",
+        "mixed: Ελληνικά, русский, עברית, हिन्दी, ไทย, 한국어\u200bzero\u00a0nbsp\u3000ideographic",
+        "combining e\u0301 marks, \ud800 lone surrogate, \x00 nul, \x1f unit separator",
+    ]
+    # every code point up to the end of Latin Extended, alone and between ASCII letters
+    samples += [f"a{chr(c)}b {chr(c)}{chr(c)}" for c in range(0x250)]
+    for s in samples:
+        assert words_utf8(s) == reference(s), s
+        # content_hash: the words one space apart, as the \W+ substitution it replaced gave them
+        folded = re.sub(r"\W+", " ", f"t {s}".lower()).strip()
+        assert content_hash("T", s) == hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def test_declared_language_stands_unless_the_script_says_otherwise():

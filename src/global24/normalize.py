@@ -44,7 +44,11 @@ _ALLOWED_ATTRS = {
 _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u3000]{2,}|[\t\f\v\u00a0\u2000-\u200b\u3000]")
 _WIDE_BLANKS = ("\u00a0", *map(chr, range(0x2000, 0x200C)), "\u3000")  # _WS's non-ASCII blanks
 _NL = re.compile(r"\n{3,}")
-_NON_WORD = re.compile(r"\W+")
+_WORD = re.compile(r"\w+")
+# Byte table for words_utf8: ASCII characters outside \w become spaces; other bytes stay as they are.
+_ASCII_NON_WORD_TO_SPACE = bytes(
+    b if b >= 0x80 or chr(b).isalnum() or chr(b) == "_" else 0x20 for b in range(256)
+)
 _EDGE_WS = re.compile(r" ?\n ?")
 _ENOUGH_WORD_CHARS = re.compile(r"(?:\W*\w){12}")
 _BLOCK_END = re.compile(
@@ -243,10 +247,32 @@ def utc(dt: datetime | None, now: datetime | None = None) -> datetime | None:
     return dt
 
 
+def words_utf8(text: str) -> list[bytes]:
+    """The words of a text (its runs of ``\\w``, as ``re.findall(r"\\w+", text)`` finds them), UTF-8 encoded.
+
+    A regular expression pays for every word it returns. Here one ``bytes.translate`` turns the ASCII
+    characters that are not word characters into spaces and ``bytes.split`` cuts the words out; only
+    pieces holding non-ASCII characters, which may hide more separators (dashes, curly quotes, CJK
+    punctuation), are left to the expression. Cutting at ASCII bytes never splits a UTF-8 sequence,
+    all of whose bytes are 0x80 or above. (surrogatepass: a lone surrogate, never a word character,
+    must not make the encoding fail.)
+    """
+    spaced = text.encode("utf-8", "surrogatepass").translate(_ASCII_NON_WORD_TO_SPACE)
+    if spaced.isascii():
+        return spaced.split()
+    words: list[bytes] = []
+    for piece in spaced.split():
+        if piece.isascii():
+            words.append(piece)
+        else:
+            words += [w.encode("utf-8") for w in _WORD.findall(piece.decode("utf-8", "surrogatepass"))]
+    return words
+
+
 def content_hash(title: str | None, text: str) -> str:
     """Hash of the words of title and text, case and punctuation folded: equal content, equal hash."""
-    words = _NON_WORD.sub(" ", f"{title or ''} {text}".lower()).strip()  # the words, one space apart
-    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:32]
+    words = words_utf8(f"{title or ''} {text}".lower())
+    return hashlib.sha256(b" ".join(words)).hexdigest()[:32]  # the words, one space apart
 
 
 def normalize_item(item: Item, now: datetime | None = None) -> Item:
