@@ -299,6 +299,27 @@ def test_relative_links_in_entry_html_are_resolved_against_xml_base():
     )
 
 
+def test_the_quick_relative_link_test_never_misses_one():
+    # resolve_links looks for relative links only where a cheaper expression, run on the lower-cased
+    # fragment, finds one may be: it must fire wherever the case-blind _RELATIVE_LINK matches.
+    import itertools
+
+    from global24.sources.feeds import _MAYBE_RELATIVE_LINK, _RELATIVE_LINK
+
+    names = ["href", "HREF", "hReF", "src", "SRC", "\u017frc", "\u017fRC", "xhref", "data-src"]
+    gaps = ["", " ", "\t\n ", "\u00a0", "\u3000"]
+    quotes = ['"', "'"]
+    starts = ["", " ", "x", "/", "//", "#", "a:", "\u0130:", "\u0131:", "\u017f:", "\u212a:", "K:", "1:", "\u00e9:",
+              "\u0130x", "ftp:", "-a:", "\u2003:"]  # fmt: skip
+    hits = 0
+    for name, gap, quote, start in itertools.product(names, gaps, quotes, starts):
+        for html in (f"<a {name}{gap}={gap}{quote}{start}p{quote}>", f"<p>{name}={quote}{start}{quote}</p>"):
+            if _RELATIVE_LINK.search(html):
+                hits += 1
+                assert _MAYBE_RELATIVE_LINK.search(html.lower()), html
+    assert hits > 1000
+
+
 def test_content_location_is_the_base_for_relative_links():
     feed = b'<rss version="2.0"><channel><item><title>T</title><link>/relative/uri</link></item></channel></rss>'
     res = parse_feed(feed, {"Content-Location": "http://example.com/"}, "http://127.0.0.1/feed.xml", SRC)

@@ -244,9 +244,19 @@ _RELATIVE_LINK = re.compile(
 )
 
 
+# A necessary condition for _RELATIVE_LINK, tested on the lower-cased fragment, where its
+# first characters are known (h, s, or the long s that re.I folds to s): the regex engine skips
+# ahead to them instead of trying _RELATIVE_LINK at every position, a third of the cost, and most
+# bodies have no relative link. Lower-casing makes nothing after the quote look more like a
+# scheme than it did to the case-blind pattern (İ becomes i and a combining dot).
+_MAYBE_RELATIVE_LINK = re.compile(
+    r"""(?:href|src|\u017frc)\s*=\s*["'](?!\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#))"""
+)
+
+
 def resolve_links(html: str, base: str | None) -> str:
     """``href``/``src`` attributes of an HTML fragment made absolute against ``base`` (xml:base or the link)."""
-    if not base or not _RELATIVE_LINK.search(html):
+    if not base or not _MAYBE_RELATIVE_LINK.search(html.lower()):
         return html
 
     def fix(m: re.Match[str]) -> str:
