@@ -63,6 +63,22 @@ def test_sanitize_html_removes_scripts_and_handlers():
     assert "<p>Hi" in out
 
 
+def test_reused_sanitizer_applies_the_same_rules_as_nh3_clean():
+    import nh3
+
+    from global24.normalize import _SANITIZER_RULES, _clean_html
+
+    samples = [
+        '<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:x">y</a></p>',
+        '<a href="/rel" title="t" target="_blank">r</a><a href="mailto:a@b.c">m</a><img src="data:x" alt="a">',
+        "<figure><img src='http://i.example/p.jpg' width=600 style='x'><figcaption>c</figcaption></figure>",
+        "<table><tr><td>1<td>2</table><!-- comment --><style>p{}</style><h1>big</h1><iframe src=x></iframe>",
+        "<time datetime='2025-10-28'>Tuesday</time> &amp; &lt;b&gt; unclosed <b>bold <i>it",
+    ]
+    for html in samples:
+        assert _clean_html(html) == nh3.clean(html, **_SANITIZER_RULES)
+
+
 def test_language_detection():
     assert detect_language("トランプ大統領は皇居で天皇陛下と会見した。") == "ja"
     assert (

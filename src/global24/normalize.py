@@ -8,12 +8,15 @@ it was and the problem is noted on ``item.error``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html as htmllib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import courlan
 import ftfy
@@ -204,19 +207,28 @@ def fold_space(s: str) -> str:
     return s.strip()
 
 
+_SANITIZER_RULES: dict[str, Any] = {
+    "tags": _ALLOWED_TAGS,
+    "attributes": _ALLOWED_ATTRS,
+    "url_schemes": {"http", "https", "mailto"},
+    "link_rel": "nofollow noopener noreferrer",
+    "clean_content_tags": {"script", "style"},
+}
+# nh3.clean converts the rules from Python objects on every call, two thirds of its time on a news
+# article; an nh3.Cleaner holds them converted. Same rules, same output. (Older nh3 releases have
+# no Cleaner: they get nh3.clean with the rules, as before.)
+_clean_html: Callable[[str], str] = (
+    nh3.Cleaner(**_SANITIZER_RULES).clean
+    if hasattr(nh3, "Cleaner")
+    else functools.partial(nh3.clean, **_SANITIZER_RULES)
+)
+
+
 def sanitize_html(raw: str | None) -> str | None:
     """Only safe tags and attributes, only http(s)/mailto links; None when nothing is left."""
     if not raw:
         return None
-    cleaned = nh3.clean(
-        raw[:MAX_HTML_CHARS],
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRS,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener noreferrer",
-        clean_content_tags={"script", "style"},
-    )
-    return cleaned.strip() or None
+    return _clean_html(raw[:MAX_HTML_CHARS]).strip() or None
 
 
 def html_to_text(raw: str) -> str:
