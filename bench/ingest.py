@@ -7,9 +7,10 @@ feeds (../shared/data/feeds). Timing excludes the network. Each path runs
 ratio of our items/s to bare feedparser's entries/s.
 
 The peer runs feedparser with its defaults (HTML sanitizer and relative-URI pass
-on) in this process, after global24 has told it not to look for the absent
-drv_libxml2 SAX driver on every parse, so it gets that speed-up too: the ratio
-is against a feedparser faster than a fresh one.
+on) in this process, after global24 has pointed it at expat with buffered text
+(sources/saxdriver.py) instead of the absent drv_libxml2 SAX driver it would look
+for on every parse, so it gets those speed-ups too: the ratio is against a
+feedparser faster than a fresh one.
 
     python bench/ingest.py [--feeds ../shared/data/feeds] [--reps 5] [--out bench/results/ingest.json]
 """

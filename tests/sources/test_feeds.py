@@ -165,6 +165,43 @@ def test_root_element_sniffing():
     assert root_element(b"no tags") == ""
 
 
+_XHTML_ENTRY = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>T &amp; co</title>
+<entry><title type="xhtml">
+  <div xmlns="http://www.w3.org/1999/xhtml">  Two
+  lines &lt;b&gt; &#233; <b>bold</b>
+  </div>
+</title>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">
+  <p>First &amp; second
+  line</p>  <![CDATA[<raw> & text]]>
+</div>  </content>
+<summary>Plain
+  text &amp; more &#8212; <![CDATA[cdata]]> end</summary></entry></feed>"""
+
+
+def test_buffered_sax_driver_gives_feedparser_the_same_result():
+    # feeds.py has feedparser parse with expat's text buffered (saxdriver.py): its handler sees one
+    # call per run of text instead of one per line or entity; what it builds must not change.
+    import io
+
+    import feedparser
+
+    documents = [p.read_bytes() for p in sorted(FEEDS.glob("*.xml")) + sorted(FEEDS.glob("*.rdf"))]
+    documents.append(_XHTML_ENTRY)
+    drivers = feedparser.api.PREFERRED_XML_PARSERS
+    try:
+        for content in documents:
+            feedparser.api.PREFERRED_XML_PARSERS = ["global24.sources.saxdriver"]
+            ours = feedparser.parse(io.BytesIO(content), sanitize_html=False)
+            feedparser.api.PREFERRED_XML_PARSERS = []  # plain expat
+            plain = feedparser.parse(io.BytesIO(content), sanitize_html=False)
+            assert not ours.bozo and ours.entries
+            assert (ours.feed, ours.entries) == (plain.feed, plain.entries)
+    finally:
+        feedparser.api.PREFERRED_XML_PARSERS = drivers
+
+
 @pytest.mark.skipif(not FEEDPARSER_CORPUS.is_dir(), reason="feedparser conformance corpus not present")
 def test_feedparser_corpus_never_raises_and_never_drops_entries():
     files = sorted(p for p in FEEDPARSER_CORPUS.rglob("*") if p.is_file())
@@ -260,6 +297,27 @@ def test_relative_links_in_entry_html_are_resolved_against_xml_base():
         '<a href="http://h.example/x?a=1&amp;b=2">x</a><img src=\'http://h.example/news/pic.jpg\'>'
         '<a href="https://a.example/b">c</a><a href="#f">f</a>'
     )
+
+
+def test_the_quick_relative_link_test_never_misses_one():
+    # resolve_links looks for relative links only where a cheaper expression, run on the lower-cased
+    # fragment, finds one may be: it must fire wherever the case-blind _RELATIVE_LINK matches.
+    import itertools
+
+    from global24.sources.feeds import _MAYBE_RELATIVE_LINK, _RELATIVE_LINK
+
+    names = ["href", "HREF", "hReF", "src", "SRC", "\u017frc", "\u017fRC", "xhref", "data-src"]
+    gaps = ["", " ", "\t\n ", "\u00a0", "\u3000"]
+    quotes = ['"', "'"]
+    starts = ["", " ", "x", "/", "//", "#", "a:", "\u0130:", "\u0131:", "\u017f:", "\u212a:", "K:", "1:", "\u00e9:",
+              "\u0130x", "ftp:", "-a:", "\u2003:"]  # fmt: skip
+    hits = 0
+    for name, gap, quote, start in itertools.product(names, gaps, quotes, starts):
+        for html in (f"<a {name}{gap}={gap}{quote}{start}p{quote}>", f"<p>{name}={quote}{start}{quote}</p>"):
+            if _RELATIVE_LINK.search(html):
+                hits += 1
+                assert _MAYBE_RELATIVE_LINK.search(html.lower()), html
+    assert hits > 1000
 
 
 def test_content_location_is_the_base_for_relative_links():

@@ -112,11 +112,10 @@ def _media_images(entry: Any, base_url: str) -> list[Image]:
 
 def _media_child(el: Any, names: tuple[str, ...]) -> str | None:
     for name in names:
-        for child in el:
-            if isinstance(child.tag, str) and child.tag == f"{{{MRSS}}}{name}":
-                value = _text(child)
-                if value:
-                    return value
+        for child in el.iterchildren(f"{{{MRSS}}}{name}"):  # lxml filters by tag: no Python per child
+            value = _text(child)
+            if value:
+                return value
     return None
 
 
