@@ -302,3 +302,26 @@ def test_an_analysis_in_another_language_is_marked_as_such(client, site):
     assert parse(client.get("/story/st_sample_chips/").text).find(
         "p", class_="attribution", lang="ar", dir="rtl"
     )
+
+
+def test_with_five_or_more_top_stories_two_stand_under_the_lead(site):
+    """The lead column does not end in a void beside a long list: the next two hottest sit under the lead."""
+    from dataclasses import replace
+
+    from global24.publishing.sample import SAMPLE_NOW
+    from global24.web.cards import list_cards
+    from global24.web.render import Renderer
+    from global24.web.views.front import front_context
+
+    settings, store, _ = site
+    ctx = front_context(store, SAMPLE_NOW)
+    card = ctx["lead"]
+    ctx["top"] = [replace(card, id=f"st_{k}", url=f"/story/st_{k}/", headline=f"Story {k}") for k in range(6)]
+    html = Renderer(settings).render("front.html", **ctx)
+    under = html[html.index('class="under-lead"') : html.index('class="top-list"')]
+    assert "Story 0" in under and "Story 1" in under and "Story 2" not in under
+    rest = html[html.index('class="top-list"') :]
+    assert all(f"Story {k}<" in rest for k in range(2, 6))
+    ctx["top"] = ctx["top"][:4]  # four fit beside the lead
+    assert "under-lead" not in Renderer(settings).render("front.html", **ctx)
+    assert list_cards(store)  # the sample has written stories to show
