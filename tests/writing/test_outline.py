@@ -103,18 +103,20 @@ def test_plans_overtaken_by_later_reports_are_stale():
     assert not _stale(by_item["b"], latest)
 
 
+def _dated(n: int, day: int, text: str) -> Item:
+    """An item of its own source, published at 09:00 on ``day`` October 2025."""
+    when = datetime(2025, 10, day, 9, 0, tzinfo=UTC)
+    return Item(id=f"t{n}", source_id=f"s{n}", text=text, published_at=when, fetched_at=when)
+
+
 def test_timeline_fallback_skips_questions_and_sentences_that_say_nothing():
     from global24.writing.timeline import build_timeline
 
-    def item(n: int, day: int, text: str) -> Item:
-        when = datetime(2025, 10, day, 9, 0, tzinfo=UTC)
-        return Item(id=f"t{n}", source_id=f"s{n}", text=text, published_at=when, fetched_at=when)
-
     items = [
-        item(1, 27, "Why is everyone suddenly talking about data centres and electricity? It is complicated."),
-        item(2, 28, "The International Energy Agency projects that data-centre demand for power will double by 2030."),
-        item(3, 29, "Utilities in Virginia and Texas filed plans for 40 gigawatts of new generation for data centres."),
-        item(4, 30, "Ireland's statistics office said data centres used 22% of the country's metered electricity."),
+        _dated(1, 27, "Why is everyone suddenly talking about data centres and electricity? It is complicated."),
+        _dated(2, 28, "The International Energy Agency projects that data-centre demand for power will double by 2030."),
+        _dated(3, 29, "Utilities in Virginia and Texas filed plans for 40 gigawatts of new generation for data centres."),
+        _dated(4, 30, "Ireland's statistics office said data centres used 22% of the country's metered electricity."),
     ]
     entries = build_timeline(build_evidence(items), avoid=set())
     texts = [e.unit.text for e in entries]
@@ -157,15 +159,11 @@ def test_a_weekday_with_its_date_is_read_by_the_date():
 def test_a_plan_for_a_later_day_is_watched_not_put_on_the_timeline(tokyo_items):
     from global24.writing.timeline import build_timeline
 
-    def item(n: int, day: int, text: str) -> Item:
-        when = datetime(2025, 10, day, 9, 0, tzinfo=UTC)
-        return Item(id=f"p{n}", source_id=f"s{n}", text=text, published_at=when, fetched_at=when)
-
     items = [
-        item(1, 27, "The emperor received the president at the palace on Monday for about 30 minutes."),
-        item(2, 28, "Trump and Takaichi signed a minerals framework at Akasaka Palace on Tuesday afternoon."),
-        item(3, 29, "The president is due to meet President Lee in Gyeongju on Thursday for trade talks."),
-        item(4, 29, "The president left Tokyo on Wednesday morning for Busan after three days in Japan."),
+        _dated(1, 27, "The emperor received the president at the palace on Monday for about 30 minutes."),
+        _dated(2, 28, "Trump and Takaichi signed a minerals framework at Akasaka Palace on Tuesday afternoon."),
+        _dated(3, 29, "The president is due to meet President Lee in Gyeongju on Thursday for trade talks."),
+        _dated(4, 29, "The president left Tokyo on Wednesday morning for Busan after three days in Japan."),
     ]
     texts = [e.unit.text for e in build_timeline(build_evidence(items), avoid=set())]
     assert len(texts) == 3 and not any("is due to meet" in t for t in texts), texts
