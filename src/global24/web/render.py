@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from global24.models import utcnow
 from global24.settings import Settings
+from global24.writing.labels import right_to_left
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -182,15 +183,12 @@ def sparkline(values: list[float], width: int = 240, height: int = 48) -> dict[s
     }
 
 
-RTL_LANGS = {"ar", "he", "fa", "ur", "ps", "yi"}
-
-
 def lang_attrs(lang: str | None) -> Markup:
     """' lang="fr"' (and ' dir="rtl"' where it applies) for text not in the site's English; else ''."""
     code = (lang or "").strip()
     if not code or code == "en" or not all(ch.isalnum() or ch == "-" for ch in code):
         return Markup("")
-    rtl = ' dir="rtl"' if code.split("-")[0].lower() in RTL_LANGS else ""
+    rtl = ' dir="rtl"' if right_to_left(code) else ""
     return Markup(f' lang="{code}"{rtl}')
 
 

@@ -200,6 +200,14 @@ LABELS: dict[str, dict[str, str]] = {
 _REST_JOIN = {"ja": "", "he": " "}
 
 
+RTL_LANGS = frozenset({"ar", "he", "fa", "ur", "ps", "yi"})  # scripts written right to left
+
+
+def right_to_left(lang: str | None) -> bool:
+    """Whether text in ``lang`` (a tag such as "ar" or "he-IL") runs right to left."""
+    return (lang or "").split("-")[0].split("_")[0].lower() in RTL_LANGS
+
+
 def base_lang(lang: str | None) -> str:
     """The table key of a language tag ("pt-BR" -> "pt"); English when the table has none."""
     code = (lang or "en").split("-")[0].split("_")[0].lower()

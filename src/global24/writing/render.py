@@ -12,14 +12,12 @@ from datetime import date
 from html import escape
 
 from global24.models import Article
-from global24.writing.labels import date_label, label
-
-_RTL = {"ar", "he", "fa", "ur"}
+from global24.writing.labels import date_label, label, right_to_left
 
 
 def _dir(lang: str) -> str:
     """' dir="rtl"' for a language written right to left."""
-    return ' dir="rtl"' if (lang or "").split("-")[0] in _RTL else ""
+    return ' dir="rtl"' if right_to_left(lang) else ""
 
 
 def syndicated_originals(
@@ -106,7 +104,6 @@ def _title(s: dict, item_id: str) -> str:
 
 def article_to_markdown(article: Article) -> str:
     """The article as Markdown, with [n] citations and a numbered source list."""
-    nums = _numbers(article)
     nums, copy_of = _numbers(article)
     out = [f"# {article.headline}", ""]
     if article.heat:
