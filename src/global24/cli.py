@@ -357,9 +357,13 @@ def demo(
     no_web: Annotated[bool, typer.Option("--no-web", help="Do not serve the site.")] = False,
 ) -> None:
     """Run the whole desk on the bundled demo sources served on loopback."""
-    from global24.demo.run import run_demo
+    from global24.demo.run import DemoPortBusy, run_demo
 
-    run_demo(_State.config, rounds=rounds, web_port=port, web=not no_web, console=console)
+    try:
+        run_demo(_State.config, rounds=rounds, web_port=port, web=not no_web, console=console)
+    except DemoPortBusy as exc:
+        err.print(f"demo: {escape(str(exc))}")
+        raise typer.Exit(1) from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

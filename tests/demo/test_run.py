@@ -53,3 +53,30 @@ def test_demo_round_runs_at_the_time_of_its_corpus(tmp_path, monkeypatch):
     finally:
         set_clock_offset(timedelta(0))
     store.close()
+
+
+def test_a_second_demo_on_a_busy_port_says_so_instead_of_doubling_the_store(tmp_path, monkeypatch):
+    """Item ids come from URLs and the demo's URLs name its port: a restart must read the same port."""
+    import socket
+
+    import pytest
+
+    from global24.demo.run import DemoPortBusy, choose_demo_port
+
+    monkeypatch.setenv("GLOBAL24_DB_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("GLOBAL24_DEMO_PORT", "0")
+    run_demo(rounds=1, web=False, console=Console(file=io.StringIO(), width=120))
+    settings = demo_settings()
+    store = open_store(settings)
+    n_items, n_sources = len(list(store.iter_all_items())), len(store.list_sources())
+    store.close()
+    port = choose_demo_port(settings)  # the port its sources point at, though the setting says "any"
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        with pytest.raises(DemoPortBusy, match=f"127.0.0.1:{port}"):
+            run_demo(rounds=1, web=False, console=Console(file=io.StringIO(), width=120))
+    run_demo(rounds=1, web=False, console=Console(file=io.StringIO(), width=120))  # the port is free again
+    store = open_store(settings)
+    assert len(list(store.iter_all_items())) == n_items and len(store.list_sources()) == n_sources
+    store.close()

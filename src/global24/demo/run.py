@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from rich.console import Console
@@ -27,6 +28,40 @@ def _free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+class DemoPortBusy(RuntimeError):
+    """The port the demo store's sources point at is held by another process."""
+
+
+def choose_demo_port(settings: Settings) -> int:
+    """The port to serve the demo sources on.
+
+    Item ids come from URLs, and the demo's URLs name its port: a store filled from
+    one port and read again from another would take every item a second time (as
+    copies of the first). So a store that has run before is served from the port its
+    sources point at; when another process holds that port (a demo still running),
+    this says so instead of doubling the store. A new store takes the configured
+    port, or any free one (0, or when the configured one is taken).
+    """
+    from global24.store import open_store
+
+    store = open_store(settings)
+    try:
+        ports = {urlsplit(s.url).port for s in store.list_sources() if s.url.startswith("http://127.0.0.1:")}
+    finally:
+        store.close()
+    ports.discard(None)
+    if len(ports) == 1:
+        port = int(ports.pop())
+        if _free(port):
+            return port
+        raise DemoPortBusy(
+            f"this demo store ({settings.db_url}) reads its sources from 127.0.0.1:{port}, and another process "
+            "holds that port (is another `global24 demo` running?). Stop it, or give this run its own store "
+            "with GLOBAL24_DB_URL."
+        )
+    return settings.demo_port if settings.demo_port and _free(settings.demo_port) else 0
 
 
 def demo_settings(config: Path | None = None, **overrides: Any) -> Settings:
@@ -128,7 +163,7 @@ def run_demo(
 
     console = console or Console()
     settings = demo_settings(config)
-    demo_port = settings.demo_port if _free(settings.demo_port) else 0
+    demo_port = choose_demo_port(settings)
     corpus = load_corpus()
     latest = max(it.published for it in corpus.items)
     # served at their real times (no shift), visible once the desk's clock reaches them
