@@ -202,7 +202,11 @@ def _run_demo(
         port = web_port or settings.web_port
         try:
             web_server = _serve_web(settings, port)
-            console.print(f"[bold green]site: http://127.0.0.1:{port}[/bold green]")
+            if web_server.started:
+                console.print(f"[bold green]site: http://127.0.0.1:{port}[/bold green]")
+            else:  # the port is taken (a site already running there?): the desk runs on without one
+                console.print(f"[yellow]site not served: 127.0.0.1:{port} is not free (--port picks another)[/yellow]")
+                web_server = None
         except ImportError as exc:
             console.print(f"[yellow]site not available: {exc}[/yellow]")
     stop = asyncio.Event()
