@@ -73,6 +73,7 @@ def test_renderings_carry_the_language_and_its_labels(tmp_path, wsettings):
     write_jsonl(DATA / "morocco-quake-ar.jsonl", ar, "json", wsettings)
     page = article_to_html(article_from_json(json.loads(ar.read_text(encoding="utf-8"))))
     assert '<html lang="ar" dir="rtl">' in page
+    assert '<p class="meta" lang="en" dir="ltr">' in page  # our English footer keeps its word order
 
 
 def test_english_output_keeps_its_labels(wsettings):

@@ -15,6 +15,11 @@ from global24.models import Article
 from global24.writing.labels import date_label, label, right_to_left
 
 
+def _english(lang: str) -> str:
+    """The provenance footer is in English: say so inside a page in another language (bidi, fonts)."""
+    return "" if (lang or "en").split("-")[0] == "en" else ' lang="en" dir="ltr"'
+
+
 def _dir(lang: str) -> str:
     """' dir="rtl"' for a language written right to left."""
     return ' dir="rtl"' if right_to_left(lang) else ""
@@ -196,7 +201,7 @@ def article_to_html(article: Article) -> str:
         )
     g = article.grounding
     parts.append(
-        f'</ol><p class="meta">{g.get("verified", 0)} of {g.get("sentences", 0)} sentences verified, '
+        f'</ol><p class="meta"{_english(article.lang)}>{g.get("verified", 0)} of {g.get("sentences", 0)} sentences verified, '
         f"{g.get('dropped', 0)} dropped · writer {e(article.writer)} · revision {article.revision} · "
         f"{e(article.change_note)}</p></article></body></html>"
     )
