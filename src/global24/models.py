@@ -7,6 +7,7 @@ payloads, database rows) are adapted into them at the edges.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -266,6 +267,34 @@ def _jsonable(v: Any) -> Any:
 def to_dict(record: Any) -> dict[str, Any]:
     """A record as JSON-ready dict (datetimes as ISO-8601)."""
     return _jsonable(asdict(record))
+
+
+def syndicated_originals(
+    entries: list[dict], duplicate_of: Callable[[dict], str | None] | None = None
+) -> dict[str, str]:
+    """Listed item -> the listed original it is a syndicated copy of, following chains of copies.
+
+    A wire story and the papers that ran it are one source: renderings give them one
+    number and name the papers in the source list. ``duplicate_of`` reads an entry's
+    original (default: its ``duplicate_of`` key); a copy whose original is not listed
+    stays a source of its own.
+    """
+    read = duplicate_of or (lambda e: e.get("duplicate_of"))
+    listed = {str(e["item_id"]) for e in entries if e.get("item_id")}
+    parent: dict[str, str] = {}
+    for e in entries:
+        item_id = str(e.get("item_id") or "")
+        dup = read(e) if item_id else None
+        if dup and str(dup) in listed and str(dup) != item_id:
+            parent[item_id] = str(dup)
+    out: dict[str, str] = {}
+    for item_id in parent:
+        root, hops = item_id, 0
+        while root in parent and hops < 10:
+            root, hops = parent[root], hops + 1
+        if root != item_id and root not in parent:  # a cycle has no original: leave it numbered
+            out[item_id] = root
+    return out
 
 
 def article_to_json(article: Article) -> dict[str, Any]:

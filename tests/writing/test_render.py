@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from global24.models import Article, Citation, Section, Sentence
+from global24.models import Article, Citation, Section, Sentence, syndicated_originals
 from global24.writing import article_to_html, article_to_markdown
-from global24.writing.render import syndicated_originals
 
 
 def test_markdown_has_the_pages_parts(tokyo_article):

@@ -34,7 +34,18 @@ class DemoPortBusy(RuntimeError):
     """The port the demo store's sources point at is held by another process."""
 
 
-def choose_demo_port(settings: Settings) -> int:
+def stored_sources(settings: Settings) -> list[Source]:
+    """The sources the demo store already holds (none for a new store)."""
+    from global24.store import open_store
+
+    store = open_store(settings)
+    try:
+        return store.list_sources()
+    finally:
+        store.close()
+
+
+def choose_demo_port(settings: Settings, sources: list[Source] | None = None) -> int:
     """The port to serve the demo sources on.
 
     Item ids come from URLs, and the demo's URLs name its port: a store filled from
@@ -42,15 +53,11 @@ def choose_demo_port(settings: Settings) -> int:
     copies of the first). So a store that has run before is served from the port its
     sources point at; when another process holds that port (a demo still running),
     this says so instead of doubling the store. A new store takes the configured
-    port, or any free one (0, or when the configured one is taken).
+    port, or any free one (0, or when the configured one is taken). ``sources``: the
+    store's sources, when the caller has read them already.
     """
-    from global24.store import open_store
-
-    store = open_store(settings)
-    try:
-        ports = {urlsplit(s.url).port for s in store.list_sources() if s.url.startswith("http://127.0.0.1:")}
-    finally:
-        store.close()
+    sources = stored_sources(settings) if sources is None else sources
+    ports = {urlsplit(s.url).port for s in sources if s.url.startswith("http://127.0.0.1:")}
     ports.discard(None)
     if len(ports) == 1:
         port = int(ports.pop())
@@ -96,23 +103,20 @@ def register_demo_sources(store: Any, base_url: str) -> list[Source]:
     return out
 
 
-def corpus_clock_offset(settings: Settings, latest: datetime, lead: timedelta) -> timedelta:
+def corpus_clock_offset(
+    settings: Settings, latest: datetime, lead: timedelta, sources: list[Source] | None = None
+) -> timedelta:
     """How far to move the desk's clock so the demo runs at the time of its corpus.
 
     The newest corpus item then arrives ``lead`` after the start, as on a live desk,
     and every date a text names agrees with the item's own date (a shifted clock
     would put "Monday, 27 October" a year before the Monday it was published on).
     A demo store that has already run carries on from its last fetch instead, so
-    the desk's time never runs backwards.
+    the desk's time never runs backwards. ``sources``: the store's, when already read.
     """
-    from global24.store import open_store
-
     start = latest - lead
-    store = open_store(settings)
-    try:
-        last = max((s.last_fetch_at for s in store.list_sources() if s.last_fetch_at), default=None)
-    finally:
-        store.close()
+    sources = stored_sources(settings) if sources is None else sources
+    last = max((s.last_fetch_at for s in sources if s.last_fetch_at), default=None)
     if last is not None and last > start:
         start = last
     return start - datetime.now(UTC)
@@ -163,12 +167,13 @@ def run_demo(
 
     console = console or Console()
     settings = demo_settings(config)
-    demo_port = choose_demo_port(settings)
+    known = stored_sources(settings)  # read once: the port and the clock both follow from them
+    demo_port = choose_demo_port(settings, known)
     corpus = load_corpus()
     latest = max(it.published for it in corpus.items)
     # served at their real times (no shift), visible once the desk's clock reaches them
     corpus = dataclasses.replace(corpus, anchor=latest, shift=timedelta(0))
-    previous_offset = set_clock_offset(corpus_clock_offset(settings, latest, DEFAULT_LEAD))
+    previous_offset = set_clock_offset(corpus_clock_offset(settings, latest, DEFAULT_LEAD, known))
     try:
         _run_demo(settings, demo_port, corpus, rounds, web_port, web, console)
     finally:

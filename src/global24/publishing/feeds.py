@@ -20,11 +20,10 @@ from xml.sax.saxutils import quoteattr
 
 import nh3
 
-from global24.models import Article, Story, utcnow
+from global24.models import Article, Story, syndicated_originals, utcnow
 from global24.settings import Settings
 from global24.store.base import Store
 from global24.web.render import as_utc, label, revision_url, safe_href, section_url, story_url
-from global24.writing.render import syndicated_originals
 
 FORMATS = {
     "atom": "application/atom+xml; charset=utf-8",

@@ -14,9 +14,8 @@ from typing import Any
 
 from dateutil import parser as dateparser
 
-from global24.models import Article, Citation, Item, Source
+from global24.models import Article, Citation, Item, Source, syndicated_originals
 from global24.web.render import as_utc, safe_href, source_url
-from global24.writing.render import syndicated_originals
 
 CONTEXT_CHARS = 160
 

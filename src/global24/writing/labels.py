@@ -203,14 +203,19 @@ _REST_JOIN = {"ja": "", "he": " "}
 RTL_LANGS = frozenset({"ar", "he", "fa", "ur", "ps", "yi"})  # scripts written right to left
 
 
+def primary_lang(lang: str | None) -> str:
+    """The language of a tag without its region or script ("pt-BR", "pt_BR" -> "pt"); "" for none."""
+    return (lang or "").split("-")[0].split("_")[0].lower()
+
+
 def right_to_left(lang: str | None) -> bool:
     """Whether text in ``lang`` (a tag such as "ar" or "he-IL") runs right to left."""
-    return (lang or "").split("-")[0].split("_")[0].lower() in RTL_LANGS
+    return primary_lang(lang) in RTL_LANGS
 
 
 def base_lang(lang: str | None) -> str:
     """The table key of a language tag ("pt-BR" -> "pt"); English when the table has none."""
-    code = (lang or "en").split("-")[0].split("_")[0].lower()
+    code = primary_lang(lang)
     return code if code in LABELS else "en"
 
 
@@ -269,7 +274,7 @@ _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 def date_label(lang: str | None, day: date) -> str:
     """A date for a timeline entry: "2 Nov 2023" in English, the language's long form otherwise."""
-    code = base_lang(lang) if lang else "en"
+    code = base_lang(lang)
     if code == "en":
         return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
     try:

@@ -7,50 +7,21 @@ section's k-th paragraph is ``article.timeline[k]``, whose date labels it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from html import escape
 
-from global24.models import Article
-from global24.writing.labels import date_label, label, right_to_left
+from global24.models import Article, syndicated_originals
+from global24.writing.labels import date_label, label, primary_lang, right_to_left
 
 
 def _english(lang: str) -> str:
     """The provenance footer is in English: say so inside a page in another language (bidi, fonts)."""
-    return "" if (lang or "en").split("-")[0] == "en" else ' lang="en" dir="ltr"'
+    return "" if primary_lang(lang) in ("", "en") else ' lang="en" dir="ltr"'
 
 
 def _dir(lang: str) -> str:
     """' dir="rtl"' for a language written right to left."""
     return ' dir="rtl"' if right_to_left(lang) else ""
-
-
-def syndicated_originals(
-    entries: list[dict], duplicate_of: Callable[[dict], str | None] | None = None
-) -> dict[str, str]:
-    """Listed item -> the listed original it is a syndicated copy of, following chains of copies.
-
-    A wire story and the papers that ran it are one source: renderings give them one
-    number and name the papers in the source list. ``duplicate_of`` reads an entry's
-    original (default: its ``duplicate_of`` key); a copy whose original is not listed
-    stays a source of its own.
-    """
-    read = duplicate_of or (lambda e: e.get("duplicate_of"))
-    listed = {str(e["item_id"]) for e in entries if e.get("item_id")}
-    parent: dict[str, str] = {}
-    for e in entries:
-        item_id = str(e.get("item_id") or "")
-        dup = read(e) if item_id else None
-        if dup and str(dup) in listed and str(dup) != item_id:
-            parent[item_id] = str(dup)
-    out: dict[str, str] = {}
-    for item_id in parent:
-        root, hops = item_id, 0
-        while root in parent and hops < 10:
-            root, hops = parent[root], hops + 1
-        if root != item_id and root not in parent:  # a cycle has no original: leave it numbered
-            out[item_id] = root
-    return out
 
 
 def _numbers(article: Article) -> tuple[dict[str, int], dict[str, str]]:
