@@ -297,6 +297,25 @@ def syndicated_originals(
     return out
 
 
+def carried_by(
+    entries: list[dict], copy_of: dict[str, str], name_of: Callable[[dict], str] | None = None
+) -> dict[str, list[str]]:
+    """Original -> the outlets that carried a copy of it, in list order, its own outlet left out.
+
+    ``name_of`` reads an entry's outlet name (default: its ``source`` key).
+    """
+    name = name_of or (lambda e: str(e.get("source") or ""))
+    by_id = {str(e.get("item_id")): e for e in entries if e.get("item_id")}
+    out: dict[str, list[str]] = {}
+    for copy, root in copy_of.items():
+        outlet = name(by_id[copy]) if copy in by_id else ""
+        own = name(by_id[root]) if root in by_id else ""
+        names = out.setdefault(root, [])
+        if outlet and outlet != own and outlet not in names:
+            names.append(outlet)
+    return out
+
+
 def article_to_json(article: Article) -> dict[str, Any]:
     """The Article JSON contract of ARCHITECTURE.md."""
     d = to_dict(article)

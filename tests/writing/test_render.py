@@ -47,6 +47,7 @@ def test_syndicated_copies_take_their_originals_number_in_both_renderings():
         {"item_id": "p2", "source": "Quarry Times", "title": "Palace meeting", "duplicate_of": "p1"},
         {"item_id": "o", "source": "Atlas", "title": "Half an hour"},
         {"item_id": "x", "source": "Lone Copy", "title": "A copy", "duplicate_of": "not-listed"},
+        {"item_id": "w2", "source": "Wire", "title": "Palace meeting", "duplicate_of": "w"},  # its own rerun
     ]
     para = [
         Sentence("They met.", [Citation("p1", "They met."), Citation("w", "They met."), Citation("p2", "They met.")]),
@@ -55,7 +56,7 @@ def test_syndicated_copies_take_their_originals_number_in_both_renderings():
     art = Article(story_id="st", headline="H", sections=[Section("Lead", "lead", [para])], sources=sources)
     md = article_to_markdown(art)
     assert "They met.[1] It lasted half an hour.[2][3]" in md
-    assert "1. Wire — Palace meeting (2025-10-27); also carried by Harbor Ledger, Quarry Times" in md
+    assert "1. Wire — Palace meeting (2025-10-27); also carried by Harbor Ledger, Quarry Times\n" in md  # not Wire itself
     assert "\n2. Atlas — Half an hour" in md and "\n3. Lone Copy — A copy" in md
     assert "\n4. " not in md
     html = article_to_html(art)

@@ -14,7 +14,7 @@ from typing import Any
 
 from dateutil import parser as dateparser
 
-from global24.models import Article, Citation, Item, Source, syndicated_originals
+from global24.models import Article, Citation, Item, Source, carried_by, syndicated_originals
 from global24.web.render import as_utc, safe_href, source_url
 
 CONTEXT_CHARS = 160
@@ -213,14 +213,12 @@ class _Numbering:
         for entry in entries:
             if str(entry["item_id"]) not in self.copy_of:
                 self._add_ref(str(entry["item_id"]), entry)
-        for entry in entries:
-            item_id = str(entry["item_id"])
-            if item_id in self.copy_of:
-                ref = self._add_ref(item_id)
-                item = items.get(item_id)
-                name = str(entry.get("source") or (item.source_name if item else "") or "")
-                if name and name != ref.source_name and name not in ref.copies:
-                    ref.copies.append(name)
+        def outlet(entry: dict[str, Any]) -> str:
+            item = items.get(str(entry["item_id"]))
+            return str(entry.get("source") or (item.source_name if item else "") or "")
+
+        for root, names in carried_by(entries, self.copy_of, outlet).items():
+            self._add_ref(root).copies.extend(names)
 
     def _add_ref(self, item_id: str, entry: dict[str, Any] | None = None) -> Ref:
         item_id = self.copy_of.get(item_id, item_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from global24.models import Article, syndicated_originals
+from global24.models import Article, carried_by, syndicated_originals
 from global24.writing.labels import date_label, label, primary_lang, right_to_left
 
 
@@ -47,11 +47,7 @@ def _marks(nums: dict[str, int], citations: list, fmt: str) -> str:
 def _listed(article: Article, nums: dict[str, int], copy_of: dict[str, str]) -> list[tuple[int, dict, list[str]]]:
     """(number, source entry, outlets that carried a copy of it) per numbered source, in number order."""
     src = _source_lookup(article)
-    copies: dict[str, list[str]] = {}
-    for copy, root in copy_of.items():
-        name = str(src.get(copy, {}).get("source") or "")
-        if name and name not in copies.setdefault(root, []):
-            copies[root].append(name)
+    copies = carried_by([s for s in article.sources if isinstance(s, dict)], copy_of)
     roots = sorted(((n, item_id) for item_id, n in nums.items() if item_id not in copy_of))
     return [(n, src.get(item_id, {"item_id": item_id}), copies.get(item_id, [])) for n, item_id in roots]
 
