@@ -568,3 +568,14 @@ def test_fast_dot_and_top_terms_give_what_the_plain_definitions_give() -> None:
                 ranked = sorted(a.items(), key=lambda kv: (-kv[1], kv[0]))
                 want = [t for t, _ in ranked if not (plain_only and t[1:2] == ":")][:n]
                 assert top_terms(a, n, plain_only) == want
+
+
+def test_hindi_words_stay_whole_for_clustering():
+    # Python's \w leaves out Devanagari's vowel signs; cut at them, "प्रधानमंत्री" became five pieces
+    # ("प", "रध", "नम", …) that every Hindi text shares, and unrelated stories looked alike
+    from global24.features import tokens
+
+    assert tokens("प्रधानमंत्री नरेंद्र मोदी ने दिल्ली में बैठक की") == [
+        "प्रधानमंत्री", "नरेंद्र", "मोदी", "ने", "दिल्ली", "में", "बैठक", "की",
+    ]  # fmt: skip
+    assert tokens("Trump’s visit to Tokyo, café") == ["trump", "visit", "tokyo", "café"]

@@ -104,10 +104,11 @@ def test_words_utf8_finds_the_words_the_regular_expression_finds():
     import hashlib
     import re
 
+    from global24.letters import MARKS
     from global24.normalize import _LATIN_LETTERS_ONLY, content_hash
 
     def reference(s: str) -> list[bytes]:
-        return [w.encode() for w in re.findall(r"\w+", s)]
+        return [w.encode("utf-8", "surrogatepass") for w in re.findall(rf"[\w{MARKS}]+", s)]
 
     samples = [
         "",
@@ -122,12 +123,24 @@ def test_words_utf8_finds_the_words_the_regular_expression_finds():
     for s in samples:
         assert words_utf8(s) == reference(s), s
         # content_hash: the words one space apart, as the \W+ substitution it replaced gave them
-        folded = re.sub(r"\W+", " ", f"t {s}".lower()).strip()
+        folded = re.sub(rf"[^\w{MARKS}]+", " ", f"t {s}".lower()).strip()
         expected = hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         assert content_hash("T", s) == expected
         # detect_language's count of Latin words: runs of [a-z'], found the same way
         latin = s.lower().encode("utf-8", "surrogatepass").translate(_LATIN_LETTERS_ONLY).split()
         assert latin == [w.encode() for w in re.findall(r"[a-z']+", s.lower())]
+
+
+def test_words_keep_their_combining_marks():
+    # Devanagari writes most vowels as combining signs, which Python's \w leaves out: "\w+" cut
+    # प्रधानमंत्री ("prime minister") into consonant pieces and read कि and की as one word
+    from global24.normalize import content_hash
+
+    assert [w.decode() for w in words_utf8("प्रधानमंत्री ने कहा कि ठीक है")] == [
+        "प्रधानमंत्री", "ने", "कहा", "कि", "ठीक", "है",
+    ]  # fmt: skip
+    assert [w.decode() for w in words_utf8("ภาษาไทย café e\u0301")] == ["ภาษาไทย", "café", "e\u0301"]
+    assert content_hash(None, "उसने कहा कि वह आएगा") != content_hash(None, "उसने कहा की वह आएगा")
 
 
 def test_declared_language_stands_unless_the_script_says_otherwise():

@@ -16,6 +16,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from global24.letters import MARKS
+
 MAX_CHARS = 4000  # title + lead: enough to place an item, cheap on a 5 MB text
 
 # Function words of the desk's common languages (en, es, fr, de, pt, it): they say nothing about a story.
@@ -53,6 +55,10 @@ def _wordset(*lines: str) -> frozenset[str]:
 STOPWORDS = _wordset(*_STOP_LINES)
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# The same with combining marks inside words (Devanagari vowel signs are not \w): for text that has any.
+_LETTER_OR_MARK = rf"(?:[^\W_]|[{MARKS}])"
+_MARKED_WORD = re.compile(rf"{_LETTER_OR_MARK}+(?:['’.-]{_LETTER_OR_MARK}+)*")
+_MARK = re.compile(rf"[{MARKS}]")
 # Han, Hiragana, Katakana, Hangul: scripts written without spaces between words.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]+")
 _URL = re.compile(r"https?://([^\s\"'<>)\]]+)", re.I)
@@ -126,12 +132,13 @@ def tokens(text: str) -> list[str]:
     """Lower-case content terms; CJK runs as overlapping character bigrams."""
     out: list[str] = []
     low = text.lower()
+    word = _WORD if low.isascii() or not _MARK.search(low) else _MARKED_WORD
     if low.isascii() or not _CJK.search(low):  # most text: no word has a CJK run to cut into bigrams
-        for w in _WORD.findall(low):
+        for w in word.findall(low):
             if len(w) > 1 and w not in STOPWORDS and not w.isdigit():
                 out.append(w[:-2] if w.endswith(("'s", "’s")) else w)
         return out
-    for m in _WORD.finditer(low):
+    for m in word.finditer(low):
         w = m.group()
         if _CJK.search(w):
             for run in _CJK.findall(w):

@@ -26,6 +26,7 @@ import py3langid
 from ftfy.badness import is_bad
 from ftfy.chardata import CHARMAP_ENCODINGS
 
+from global24.letters import MARKS
 from global24.models import Image, Item, utcnow
 
 MAX_TEXT_CHARS = 200_000
@@ -47,7 +48,9 @@ _ALLOWED_ATTRS = {
 _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u3000]{2,}|[\t\f\v\u00a0\u2000-\u200b\u3000]")
 _WIDE_BLANKS = ("\u00a0", *map(chr, range(0x2000, 0x200C)), "\u3000")  # _WS's non-ASCII blanks
 _NL = re.compile(r"\n{3,}")
-_WORD = re.compile(r"\w+")
+
+
+_WORD = re.compile(rf"[\w{MARKS}]+")  # \w and combining marks: whole words in every script
 # Byte table for words_utf8: ASCII characters outside \w become spaces; other bytes stay as they are.
 _ASCII_NON_WORD_TO_SPACE = bytes(
     b if b >= 0x80 or chr(b).isalnum() or chr(b) == "_" else 0x20 for b in range(256)
@@ -271,7 +274,7 @@ def utc(dt: datetime | None, now: datetime | None = None) -> datetime | None:
 
 
 def words_utf8(text: str) -> list[bytes]:
-    """The words of a text (its runs of ``\\w``, as ``re.findall(r"\\w+", text)`` finds them), UTF-8 encoded.
+    """The words of a text (its runs of ``\\w`` and combining marks, as ``_WORD`` finds them), UTF-8 encoded.
 
     A regular expression pays for every word it returns. Here one ``bytes.translate`` turns the ASCII
     characters that are not word characters into spaces and ``bytes.split`` cuts the words out; only
