@@ -252,6 +252,17 @@ def tokens_for(text: str, lang: str) -> list[str]:
     return st.stemWords(kept) if st is not None else kept
 
 
+def cased(text: str) -> bool:
+    """Whether most of the letters of ``text`` have capitals (Latin, Greek, Cyrillic, Armenian),
+    so capitalised words can be read as names; Arabic, Hebrew, Indic scripts, Thai and CJK have none."""
+    letters = with_case = 0
+    for c in text:
+        if c.isalpha():
+            letters += 1
+            with_case += c.islower() or c.isupper()
+    return with_case * 2 >= letters
+
+
 def word_count(text: str, lang: str = "en") -> int:
     """Words of ``text``; in Chinese and Japanese two characters count as one word."""
     if lang in _SPACELESS:

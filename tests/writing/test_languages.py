@@ -86,3 +86,60 @@ def test_a_japanese_lead_runs_on_without_spaces(wsettings):
     items = [it for it in story_items("trump-tokyo-visit") if it.lang == "ja"]
     lead = summarize(items, 60, wsettings)
     assert lead and "。 " not in lead and tx.word_count(lead, "ja") <= 60
+
+
+def _article(name: str, wsettings, n: int | None = None):
+    from global24.writing.batch import items_from_jsonl
+    from global24.writing.engine import write_article
+
+    items = items_from_jsonl(DATA / name)
+    return write_article(None, items[:n] if n else items, wsettings)
+
+
+def _said(article) -> list[str]:
+    return [x.text for s in article.sections for p in s.paragraphs for x in p]
+
+
+@pytest.mark.parametrize("name", ["gaza-ceasefire-he.jsonl", "chandrayaan-hi.jsonl"])
+def test_a_set_in_a_script_without_capitals_gets_a_full_article(name, wsettings, tmp_path):
+    # names are found by their capitals, and a body sentence needed a name, figure or date: a Hebrew
+    # set got a headline, a dek and no section at all (its sentences without digits never counted)
+    article = _article(name, wsettings)
+    kinds = [s.kind for s in article.sections]
+    assert "lead" in kinds and len(article.sections) >= 2
+    assert len(_said(article)) >= 4
+    assert all(x.citations for s in article.sections for p in s.paragraphs for x in p)
+    # headings are the language's own labels: no phrase cut from a clause, no single letters
+    from global24.writing.labels import LABELS
+
+    lang = name.split("-")[-1].split(".")[0]
+    assert {s.heading for s in article.sections} <= set(LABELS[lang].values())
+    out = tmp_path / "a.json"
+    write_jsonl(DATA / name, out, "json", wsettings)
+    report = verify_file(out, DATA / name, wsettings)
+    assert report["ok"] and report["unsupported"] == 0 and report["uncited"] == 0
+
+
+def test_the_timeline_does_not_read_the_lead_again(wsettings):
+    # with no dated sentences the timeline falls back on each item's best sentence on its day:
+    # that was the lead's own sentence again; now it is another of the item's sentences
+    article = _article("gaza-ceasefire-he.jsonl", wsettings)
+    timeline = [x.text for s in article.sections if s.kind == "timeline" for p in s.paragraphs for x in p]
+    rest = [x.text for s in article.sections if s.kind != "timeline" for p in s.paragraphs for x in p]
+    assert len(timeline) >= 2 and not set(timeline) & set(rest + [article.dek])
+
+
+def test_a_set_without_titles_does_not_repeat_its_headline(wsettings):
+    # no item has a title, so a sentence heads it; once Arabic sentences without a figure could serve
+    # in the body, that same sentence also became the dek
+    article = _article("morocco-quake-ar.jsonl", wsettings)
+    assert article.headline and article.dek and article.headline != article.dek
+    assert article.headline not in _said(article)
+
+
+def test_headings_in_other_languages_are_not_title_cased_fragments(wsettings):
+    # "Privés D'électricité En France": an English title-casing of a French fragment
+    for n in (2, 3):
+        for s in _article("ciaran-fr.jsonl", wsettings, n).sections:
+            words = s.heading.split()
+            assert not (len(words) > 2 and all(w[:1].isupper() for w in words)), s.heading

@@ -290,11 +290,21 @@ def units_from_item(
 _AUX_END = re.compile(r"\b(?:does|did|do|is|was|were|are|has|had|have|will|would|can|could)\.[\"”’]?$")
 
 
+INFORMATIVE_TOKENS = 6  # distinct content words that make a sentence informative in a script without capitals
+
+
 def informative(u: Unit) -> bool:
-    """Worth a place in a body section: long enough, with a name, figure or date, not a fragment."""
+    """Worth a place in a body section: long enough, with a name, figure or date, not a fragment.
+
+    Names are found by their capitals; Arabic, Hebrew, Devanagari, Thai or Chinese have none,
+    so a sentence there without a figure would never count and a set in those scripts got an
+    article with no sections. There, enough distinct content words stand in for the name.
+    """
     if u.words < 9 or _AUX_END.search(u.text):
         return False
-    return bool(u.entities or u.quantities or u.dates)
+    if u.entities or u.quantities or u.dates:
+        return True
+    return not tx.cased(u.text) and len(set(u.tokens)) >= INFORMATIVE_TOKENS
 
 
 def _figures(u: Unit) -> frozenset[float]:

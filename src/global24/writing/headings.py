@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import regex
+
 from global24 import text as tx
 
 _SMALL = {
@@ -69,11 +71,17 @@ def verbish_words(texts: list[str]) -> set[str]:
     return {w for w, n in verb.items() if n > noun[w]} | _VERBISH
 
 
-def _good_phrase(p: str, names: set[str], verbs: set[str] = frozenset()) -> bool:
+def _good_phrase(p: str, names: set[str], verbs: set[str] = frozenset(), lang: str = "en") -> bool:
     toks = p.split()
     if not toks or toks[0].lower() in tx.STOPWORDS or toks[-1].lower() in tx.STOPWORDS:
         return False
     low = [t.lower() for t in toks]
+    if lang != "en":  # no small word of the language at either end ("privés d'électricité en")
+        stop = tx.stopwords_for(lang)
+        if low[0] in stop or low[-1] in stop or low[-1].endswith(("'", "’")):
+            return False
+        if sum(t in stop for t in low) > 1:  # "foyers ont été privés": a clause, not a topic
+            return False
     inner = low[1:-1]
     if any(
         t in tx.STOPWORDS and t not in ("of", "and") and not (t == "the" and k and inner[k - 1] == "of")
@@ -173,16 +181,21 @@ def _persons(text: str) -> set[str]:
     return out
 
 
-def _candidates(texts: list[str], names: set[str], verbs: set[str]) -> list[str]:
+_ANY_WORD = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}'’\-]*")
+
+
+def _candidates(texts: list[str], names: set[str], verbs: set[str], lang: str = "en") -> list[str]:
     """YAKE phrases and every 2-4 word run of the words outside quotations, and the names."""
     text = " ".join(texts)
-    cands = [p for p in tx.keyphrases(text, top=25) if _good_phrase(p, names, verbs)]
+    cands = [p for p in tx.keyphrases(text, top=25, lang=lang) if _good_phrase(p, names, verbs, lang)]
+    # English words start with A-Z; elsewhere any letter does ("électricité" lost its "é" to the former)
     for t in texts:
-        toks = re.findall(r"[A-Za-z][\w'’\-]*", _QUOTED.sub(" | ", t))
+        body = _QUOTED.sub(" | ", t)
+        toks = re.findall(r"[A-Za-z][\w'’\-]*", body) if lang == "en" else _ANY_WORD.findall(body)
         for n in (4, 3, 2, 1):
             for k in range(len(toks) - n + 1):
                 p = " ".join(toks[k : k + n])
-                if p in t and _good_phrase(p, names, verbs):
+                if p in t and _good_phrase(p, names, verbs, lang):
                     cands.append(p)
     cands.extend(n for n in names if " " in n or len(n) > 3)
     return list(dict.fromkeys(cands))
@@ -208,6 +221,7 @@ def heading_for(
     verbs: set[str] = frozenset(),
     prefix_ok: bool = True,
     passages: list[list[str]] | None = None,
+    lang: str = "en",
 ) -> str:
     """The section's heading: its dominant key phrase, title-cased, or ``fallback``.
 
@@ -224,6 +238,8 @@ def heading_for(
     if not texts:
         return fallback
     text = " ".join(texts)
+    if lang != "en" and not tx.cased(text):
+        return fallback  # no capitals to tell a name or a topic from a clause (Arabic, Hebrew, Hindi)
     names: set[str] = set()
     for e in tx.entities(text):
         names.add(e.text)
@@ -232,7 +248,7 @@ def heading_for(
     stale = {t.lower() for h in used for t in h.split()}
     need = min(2, len(texts))
     scored: list[tuple[tuple, str]] = []
-    for p in _candidates(texts, names, verbs):
+    for p in _candidates(texts, names, verbs, lang):
         toks = p.split()
         low = [t.lower() for t in toks]
         if set(low) & _KIN:
@@ -266,6 +282,8 @@ def heading_for(
         return fallback
     scored.sort()
     first = scored[0][1]
+    if lang != "en":  # other languages do not title-case headings, nor take "the", "at" or "and" from us
+        return first[:1].upper() + first[1:]
     second = next(
         (
             p

@@ -460,7 +460,7 @@ def _theme_heading(
     a key phrase most passages are about, else the broad theme most of them carry ("Economy")."""
     th = _label(ev, [i for r in picked for i in r])
     texts = [[ev.units[i].text for i in r] for r in _reading_order_runs(ev, picked)]
-    h = heading_for([], names, "", verbs, passages=texts)
+    h = heading_for([], names, "", verbs, passages=texts, lang=ev.lang)
     if h and h not in names:
         return h, th, True
     if th != "general" and _label_carried(ev, picked, th) and label(ev.lang, th) not in names:
@@ -625,10 +625,14 @@ def plan_outline(
     latest = _latest(ev)
     own = [u for u in ev.units if u.lang == ev.lang and u.score > 0]
     main = [u for u in own if not u.background]
+    # a set without titles is headlined by its best sentence: that one is said already
+    said = [u.id for u in ev.units if headline and u.text == headline]
     articles = [
-        u.id for u in main if u.kind != "post" and not u.dangling and not _stale(u, latest) and informative(u)
+        u.id
+        for u in main
+        if u.kind != "post" and not u.dangling and not _stale(u, latest) and informative(u) and u.id not in said
     ]
-    used: list[int] = []
+    used: list[int] = list(said)
     sections: list[PlannedSection] = []
     headings: set[str] = {headline} if headline else set()
     verbs = verbish_words([u.text for u in own])
@@ -646,7 +650,11 @@ def plan_outline(
         used.append(dek)
     if lead:
         take(lead)
-        h = heading_for([ev.units[i].text for i in lead], headings, label(ev.lang, "lead"), verbs)
+        h = (  # elsewhere the phrases found are weaker than the plain label ("Enedis", "Βαθμών της κλίμακας")
+            heading_for([ev.units[i].text for i in lead], headings, label(ev.lang, "lead"), verbs)
+            if ev.lang == "en"
+            else label(ev.lang, "lead")
+        )
         headings.add(h)
         sections.append(PlannedSection("lead", h, _paragraphs(ev, [Planned(i) for i in lead], 2)))
 
@@ -686,7 +694,7 @@ def plan_outline(
     back = list(dict.fromkeys(back))
     if back:
         take(back)
-        topic = heading_for([ev.units[i].text for i in back], headings, "", verbs)
+        topic = heading_for([ev.units[i].text for i in back], headings, "", verbs) if ev.lang == "en" else ""
         h = label(ev.lang, "background_on", topic=topic) if len(topic.split()) >= 2 else label(ev.lang, "background")
         headings.add(h)
         sections.append(

@@ -77,6 +77,8 @@ def build_timeline(
         for u in ev.units:
             if u.background or u.duplicate or u.published is None or u.id in avoid or u.kind == "post":
                 continue
+            if u.id in used:  # the lead's own sentences again, only under a date, would add nothing
+                continue
             if u.lang == ev.lang and not _stands_alone(u):
                 continue  # a question, a truism or a sentence leaning on the one before is no entry
             if u.lang == ev.lang and (u.item_id not in best or u.score > best[u.item_id].score):
