@@ -143,3 +143,11 @@ def test_headings_in_other_languages_are_not_title_cased_fragments(wsettings):
         for s in _article("ciaran-fr.jsonl", wsettings, n).sections:
             words = s.heading.split()
             assert not (len(words) > 2 and all(w[:1].isupper() for w in words)), s.heading
+
+
+def test_a_summary_of_short_sentences_fills_its_words(wsettings):
+    # the lead drew only on sentences of eight words or more: a Czech set (shorter sentences, no
+    # articles, the subject often left out) got 17 words for a budget of 40
+    lead = summarize_jsonl(DATA / "czech-election-cs.jsonl", 40, wsettings)
+    assert 30 <= len(lead.split()) <= 40
+    assert "34,5 procenta" in lead or "80 mandátů" in lead

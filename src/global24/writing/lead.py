@@ -25,10 +25,16 @@ def concepts(text: str, lang: str = "en") -> set[tuple[str, str]]:
     return {(a, b) for a, b in zip(w, w[1:], strict=False) if not (a in stop and b in stop)}
 
 
-def default_pool(ev: Evidence) -> list[int]:
-    """Sentences a lead may use: in the set's language, from its own articles, not fragments."""
+def default_pool(ev: Evidence, words: int = 0) -> list[int]:
+    """Sentences a lead may use: in the set's language, from its own articles, not fragments.
+
+    When those hold fewer than ``words`` words (short sentences: Czech, Hebrew and Arabic say
+    in six words what English says in eight), shorter ones of four words or more may fill it.
+    """
     ok = [u for u in ev.units if u.lang == ev.lang and not u.background and u.score > 0]
     pool = [u.id for u in ok if u.kind != "post" and u.words >= 8 and not u.dangling]
+    if pool and sum(ev.units[i].words for i in pool) < words:
+        pool += [u.id for u in ok if u.kind != "post" and 4 <= u.words < 8 and not u.dangling]
     return pool or [u.id for u in ok]
 
 
@@ -40,7 +46,7 @@ def lead_units(
     ``centrality`` blends in the evidence score (closeness to the story's centre,
     position, independence), which keeps short asides from crowding out the news.
     """
-    cand: list[Unit] = [ev.units[i] for i in (default_pool(ev) if pool is None else pool)]
+    cand: list[Unit] = [ev.units[i] for i in (default_pool(ev, words) if pool is None else pool)]
     if not cand:
         return []
     con = {u.id: concepts(u.text, u.lang) for u in cand}
