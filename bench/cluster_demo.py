@@ -25,6 +25,11 @@ the multilingual encoder, and where the Tokyo visit's items end.
 
     .venv/bin/python bench/cluster_demo.py [CORPUS_DIR] [--orders time,outlet] [--show SLUG ...] [--title-case]
 
+``--orphans`` checks the cross-language bridge where it can go wrong: for each story with items in
+other languages, the corpus is replayed without that story's English items, and its other-language
+items are counted as joined elsewhere when they end in a story that is mostly another gold story
+(TF-IDF alone, which never crosses languages, is the baseline).
+
 ``--title-case`` recases the English headlines in Title Case ("Trump Meets Emperor Naruhito In
 Tokyo"), as many US outlets write them, to check that capitals which are only style do not
 become names.
@@ -156,6 +161,36 @@ def breakdown(items: list[Item], gold: dict[str, str], final: dict[str, str], sl
     return out
 
 
+def orphan_runs(items: list[Item], gold: dict[str, str], multilingual: bool) -> dict:
+    """Other-language items of a story whose English items are gone: where do they end?"""
+    foreign: dict[str, list[Item]] = defaultdict(list)
+    for it in items:
+        if not (it.lang or "en").startswith("en"):
+            foreign[gold[it.id]].append(it)
+    total = wrong = 0
+    examples = []
+    cpu = time.process_time()
+    for slug, fs in sorted(foreign.items()):
+        keep = ordered([it for it in items if gold[it.id] != slug or it in fs], "time")
+        final, _ = run_global24(keep, multilingual)
+        members: dict[str, Counter] = defaultdict(Counter)
+        for it in keep:
+            members[final[it.id]][gold[it.id]] += 1
+        for it in fs:
+            total += 1
+            home = members[final[it.id]].most_common(1)[0][0]
+            if home != slug:
+                wrong += 1
+                examples.append(f"{it.lang} {slug} -> {home}: {(it.title or it.text)[:60]}")
+    return {
+        "orphans": total,
+        "joined_elsewhere": wrong,
+        "share": round(wrong / total, 3) if total else 0.0,
+        "cpu_s": round(time.process_time() - cpu, 2),
+        "examples": examples,
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS, help="demo corpus folder")
@@ -163,6 +198,7 @@ def main() -> int:
     ap.add_argument("--no-ml", action="store_true", help="skip the default (multilingual) run")
     ap.add_argument("--show", nargs="*", default=[TOKYO], help="gold stories to break down (time order)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/cluster_demo.json")
+    ap.add_argument("--orphans", action="store_true", help="also replay each story without its English items")
     ap.add_argument(
         "--title-case",
         action="store_true",
@@ -227,6 +263,18 @@ def main() -> int:
             print(f"  {f['items']:3d} items {f['langs']} + others {f['others']}")
             for t in f["titles"]:
                 print(f"        {t}")
+    if args.orphans:
+        results["orphans"] = {
+            name: orphan_runs(items, gold, ml)
+            for name, ml in [("global24-tfidf", False)] + ([] if args.no_ml else [("global24", True)])
+        }
+        print("\nother-language items of a story replayed without its English items (time order):")
+        print(f"{'system':15} {'items':>6} {'joined elsewhere':>17} {'share':>6} {'cpu_s':>6}")
+        for name, o in results["orphans"].items():
+            print(f"{name:15} {o['orphans']:6d} {o['joined_elsewhere']:17d} {o['share']:6.3f} {o['cpu_s']:6}")
+        for name, o in results["orphans"].items():
+            for e in o["examples"]:
+                print(f"  {name}: {e}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"wrote {args.out}")

@@ -63,9 +63,15 @@ class StoryMerging:
                 continue
             other = self._link_partner(s, t, floor) if s.names else None
             if other is None and self.settings.cluster_multilingual and self._foreign_only(s):
-                sid2, _ = self.bridge.link_partner(
-                    s.id, self._bridge_pool(t, s.id), lambda a, b: self._same_event(a, b, t)
-                )
+                pool = self._bridge_pool(t, s.id)
+                key = self._key_entities(s) if len(s.names) >= 3 else {}
+                if key:  # names in Latin script the partner never mentions veto it, as for an item's join
+                    pool = [
+                        p
+                        for p in pool
+                        if self._entity_overlap(key, self.stories_by_id[p]) >= crosslingual.NAMES_VETO
+                    ]
+                sid2, _ = self.bridge.link_partner(s.id, pool, lambda a, b: self._same_event(a, b, t))
                 other = self.stories_by_id.get(sid2) if sid2 else None
                 if other is not None:
                     self.stats["linked"] += 1
