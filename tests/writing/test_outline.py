@@ -50,6 +50,15 @@ def test_heading_skips_clauses_and_name_fragments():
     assert "Said" not in h and h != "Fallback"
 
 
+def test_a_team_and_its_verb_are_no_heading():
+    # "Toronto Blue Jays Beat" headed the World Series article: "beat" is a past tense
+    texts = [
+        "Vladimir Guerrero Jr. homered as the Toronto Blue Jays beat the Los Angeles Dodgers 6-2 in Game 4.",
+        "Trey Yesavage struck out 12 and the Toronto Blue Jays beat the Los Angeles Dodgers 6-1 in Game 5.",
+    ]
+    assert not heading_for(texts, set(), "Fallback").lower().endswith("beat")
+
+
 def test_heading_is_a_phrase_several_sentences_carry_not_an_aside_or_a_relative():
     texts = [
         "Among those present was Takuya Yokota, whose sister Megumi was taken at the age of 13.",

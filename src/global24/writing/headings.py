@@ -48,6 +48,8 @@ _VERBISH = {
     "stands", "holds", "counts", "puts", "sets", "rises", "falls", "keeps", "seeks", "calls", "tells", "asks",
     "leads", "opens", "closes", "moves", "lasts", "follows", "marks", "adds", "brings", "sees", "shows",
     "means", "ranks", "helps", "tries", "works", "wins", "billion", "million", "thousand",
+    "beat", "beats", "broke", "chose", "drove", "fled", "grew", "drew", "threw", "sank", "slid", "sold",
+    "stole", "swept", "wore",
     "trillion", "percent", "per", "cent",
 }  # fmt: skip
 _TITLE_WORDS = re.compile(
