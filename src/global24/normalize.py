@@ -48,8 +48,6 @@ _ALLOWED_ATTRS = {
 _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u3000]{2,}|[\t\f\v\u00a0\u2000-\u200b\u3000]")
 _WIDE_BLANKS = ("\u00a0", *map(chr, range(0x2000, 0x200C)), "\u3000")  # _WS's non-ASCII blanks
 _NL = re.compile(r"\n{3,}")
-
-
 _WORD = re.compile(rf"[\w{MARKS}]+")  # \w and combining marks: whole words in every script
 # Byte table for words_utf8: ASCII characters outside \w become spaces; other bytes stay as they are.
 _ASCII_NON_WORD_TO_SPACE = bytes(

@@ -225,7 +225,8 @@ def heading_for(
     passages: list[list[str]] | None = None,
     lang: str = "en",
 ) -> str:
-    """The section's heading: its dominant key phrase, title-cased, or ``fallback``.
+    """The section's heading: its dominant key phrase, title-cased (in sentence case outside
+    English; the ``fallback`` in scripts without capitals), or ``fallback``.
 
     A phrase must be carried by at least two of the section's sentences (one when
     the section has a single sentence); topics ("critical minerals") come before
