@@ -20,7 +20,12 @@ tracemalloc. ``--scale`` also replays one file as a 48-hour stream at 100,000
 items a day (timestamps added, a quarter of the vocabulary renewed per replay)
 and reports the clusterer's memory at the end of the window.
 
-    .venv/bin/python bench/cluster.py [DATA_DIR] [--no-ceiling] [--scale]
+Any other ``*.jsonl`` in the folder (or a file given instead of the folder) is run the same way:
+rows are read as Item JSONL by the contract reader ``global24 cluster`` uses (title, published,
+lang and source count where present), with the gold story in ``gold`` (or ``label``, ``cluster``,
+``story``, ``topic``).
+
+    .venv/bin/python bench/cluster.py [DATA_DIR | FILE.jsonl ...] [--no-ceiling] [--scale]
 """
 
 from __future__ import annotations
@@ -36,13 +41,14 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from global24.clustering import StoryClusterer
+from global24.clustering import StoryClusterer, item_from_json
 from global24.models import Item
 from global24.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = [Path("/work/shared/data/clustering"), ROOT.parent / "shared/data/clustering"]
 FILES = ["googlenews-stream.jsonl", "googlenews-ts.jsonl"]
+GOLD_KEYS = ("gold", "label", "cluster", "story", "topic")
 FLOOR_GRID = [0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3]
 
 
@@ -70,9 +76,24 @@ def scores(pred: list, gold: list) -> dict:
     }
 
 
+def gold_of(row: dict) -> str | None:
+    return next((str(row[k]) for k in GOLD_KEYS if row.get(k) is not None), None)
+
+
+def text_of(row: dict) -> str:
+    """Title and text, lower-cased: what the floor and the ceiling read (the googlenews text as it is)."""
+    title = row.get("title") if isinstance(row.get("title"), str) else ""
+    text = row.get("text") if isinstance(row.get("text"), str) else ""
+    return f"{title} {text}".lower().strip()
+
+
 def run_global24(rows: list[dict], trace: bool = False) -> tuple[list[str], list[str], dict]:
     settings = load_settings(env={})
-    items = [Item(id=r["id"], source_id="googlenews", text=r["text"], seq=i) for i, r in enumerate(rows)]
+    items = []
+    for i, r in enumerate(rows):  # as ``global24 cluster`` reads a line (the googlenews sets have no source)
+        it = item_from_json(r, i)
+        it.source_id = it.source_id or "googlenews"
+        items.append(it)
     clusterer = StoryClusterer(settings)
     at_arrival: dict[str, str] = {}
     final: dict[str, str] = {}
@@ -201,29 +222,44 @@ def scale_run(rows: list[dict], days: float = 2.0, per_day: int = 100_000) -> di
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("data", nargs="?", type=Path, help="folder with the googlenews JSONL files")
+    ap.add_argument("data", nargs="*", type=Path, help="folder with the clustering JSONL files, or files")
     ap.add_argument("--no-ceiling", action="store_true", help="skip the scikit-learn runs (slow)")
     ap.add_argument("--scale", action="store_true", help="also measure memory on a 48 h stream at 100k/day")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/cluster.json")
     args = ap.parse_args()
-    folder = args.data or next((p for p in DEFAULTS if p.is_dir()), None)
-    paths = [folder / f for f in FILES] if folder else []
-    paths = [p for p in paths if p.is_file()]
+    given = args.data or [p for p in DEFAULTS if p.is_dir()][:1]
+    paths: list[Path] = []
+    for d in given:
+        if d.is_dir():  # the googlenews pair first, then any other stream in the folder
+            paths += [d / f for f in FILES if (d / f).is_file()]
+            paths += sorted(p for p in d.glob("*.jsonl") if p.name not in FILES)
+        elif d.is_file():
+            paths.append(d)
     if not paths:
         print("bench/cluster: data not found (looked in", ", ".join(map(str, DEFAULTS)), "); skipping")
         return 0
     results: dict = {"files": {}}
     table = []
     for path in paths:
-        rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-        gold = [str(r["gold"]) for r in rows]
+        rows = []
+        for line in path.open(encoding="utf-8"):
+            try:
+                row = json.loads(line) if line.strip() else None
+            except ValueError:
+                row = None
+            if isinstance(row, dict) and gold_of(row) is not None:
+                rows.append(row)
+        if not rows:
+            print(f"skip {path.name}: no line with an item and its gold story", file=sys.stderr)
+            continue
+        gold = [gold_of(r) for r in rows]
         labels, arrival, stats = run_global24(rows)
         _, _, traced = run_global24(rows, trace=True)
         ours = {**scores(labels, gold), "items_per_cpu_s": round(len(rows) / stats["cpu_s"], 1)}
         ours.update(stats, peak_mb=traced["peak_mb"])
         entry: dict = {"items": len(rows), "stories": len(set(gold)), "global24": ours}
         entry["global24_at_arrival"] = scores(arrival, gold)
-        docs = [r["text"].split() for r in rows]
+        docs = [text_of(r).split() for r in rows]
         floor = []
         for thr in FLOOR_GRID:
             cpu = time.process_time()
@@ -235,7 +271,7 @@ def main() -> int:
         entry["floor_tuned"] = {**best, "items_per_cpu_s": round(len(rows) / max(best["cpu_s"], 1e-9), 1)}
         entry["floor_grid"] = floor
         if not args.no_ceiling:
-            entry.update(run_ceiling([r["text"] for r in rows], gold))
+            entry.update(run_ceiling([text_of(r) for r in rows], gold))
         results["files"][path.name] = entry
         for name in (
             "global24",
@@ -249,7 +285,8 @@ def main() -> int:
                 table.append((path.name.removeprefix("googlenews-").removesuffix(".jsonl"), name, s))
         print(f"done {path.name}", file=sys.stderr, flush=True)
     if args.scale:
-        rows = [json.loads(line) for line in paths[-1].open(encoding="utf-8") if line.strip()]
+        base = next((p for p in paths if p.name == FILES[-1]), paths[-1])
+        rows = [json.loads(line) for line in base.open(encoding="utf-8") if line.strip()]
         results["scale_48h_100k_per_day"] = scale_run(rows)
     print(
         f"{'file':8} {'system':24} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'NMI':>6} {'ARI':>6} {'clus':>5} {'items/s':>8} {'peakMB':>7}"
