@@ -7,7 +7,7 @@ F1 from those averages.
 
     python bench/extract.py [DATA_DIR] [--out bench/results/extract.json]
 
-DATA_DIR holds ``*.html`` and ``ground-truth.json`` (``{key: {"articleBody", "url"}}``);
+DATA_DIR holds ``*.html`` (or the benchmark's own ``html/*.html.gz``) and ``ground-truth.json`` (``{key: {"articleBody", "url"}}``);
 the default is ../shared/data/pages/scrapinghub-dev relative to the repo (or
 /work/shared/...). Exits 0 with a message when the data is absent.
 """
@@ -15,6 +15,7 @@ the default is ../shared/data/pages/scrapinghub-dev relative to the repo (or
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import statistics
@@ -89,11 +90,14 @@ def load_pages(data: Path) -> list[tuple[str, bytes, str, str]]:
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for key in sorted(truth):
-        path = data / f"{key}.html"
-        if path.exists():
-            pages.append(
-                (key, path.read_bytes(), truth[key].get("url") or "", truth[key].get("articleBody") or "")
-            )
+        # as in this folder, or as the benchmark's repository keeps them (html/<key>.html.gz)
+        names = [f"{key}.html", f"{key}.html.gz", f"html/{key}.html.gz", f"html/{key}.html"]
+        path = next((data / n for n in names if (data / n).exists()), None)
+        if path is not None:
+            raw = path.read_bytes()
+            if path.suffix == ".gz":
+                raw = gzip.decompress(raw)
+            pages.append((key, raw, truth[key].get("url") or "", truth[key].get("articleBody") or ""))
     return pages
 
 
