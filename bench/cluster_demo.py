@@ -171,7 +171,8 @@ def orphan_runs(items: list[Item], gold: dict[str, str], multilingual: bool) -> 
     examples = []
     cpu = time.process_time()
     for slug, fs in sorted(foreign.items()):
-        keep = ordered([it for it in items if gold[it.id] != slug or it in fs], "time")
+        ids = {it.id for it in fs}
+        keep = ordered([it for it in items if gold[it.id] != slug or it.id in ids], "time")
         final, _ = run_global24(keep, multilingual)
         members: dict[str, Counter] = defaultdict(Counter)
         for it in keep:

@@ -43,14 +43,13 @@ DEFAULTS = [
 ]
 _STEM = PorterStemmer()
 _WORDS = re.compile(rf"[\w{MARKS}]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def tokens(text: str, lang: str = "en") -> list[str]:
     if lang == "en":
         return [_STEM.stem(t) for t in re.findall(r"[a-z0-9]+", text.lower())]
     if lang in ("ja", "zh"):
-        return _CJK.findall(text)
+        return tx.lang_words(text, lang)  # characters
     return _WORDS.findall(text.lower())
 
 
@@ -124,7 +123,7 @@ class _Tokenizer:
 
     def to_words(self, sentence: str) -> list[str]:
         if self.lang in ("ja", "zh"):
-            return _CJK.findall(sentence)
+            return tx.lang_words(sentence, self.lang)
         return re.findall(rf"[\w{MARKS}'’-]+", sentence)
 
 

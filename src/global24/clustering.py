@@ -212,19 +212,6 @@ class StoryClusterer(StoryIndex, StoryMerging):
                 queue.append((self.count + SECOND_LOOKS[look + 1] - SECOND_LOOKS[look], look + 1, sid))
 
     # time ------------------------------------------------------------------------------------
-    def _wants_vector(self, best: StoryState | None, score: float) -> bool:
-        """Whether a foreign item is worth its sentence vector (the encoder's cost, 25-100 ms).
-
-        Only when TF-IDF found no story in its own language to join (the vector is then asked
-        which story in another language it tells), or when it joins a story told only in
-        foreign languages that has fewer than ``EXEMPLARS`` members: their vectors are what
-        links that story to the main language's. A desk whose stream is mostly in other
-        languages would otherwise encode most items (39 items/s with two in three tagged).
-        """
-        if best is None or score < self.threshold:
-            return True
-        return best.items < crosslingual.EXEMPLARS and self._foreign_only(best)
-
     def _clock_for(self, item: Item) -> float:
         """Item time in hours; untimed items tick the clock by one arrival."""
         if item.published_at is not None:
