@@ -114,6 +114,7 @@ def write_article(
         settings.write_section_sentences,
         headline,
         lead_words=settings.write_lead_words,
+        headline_item=headline_item,
     )
     name = writer or settings.writer
     draft, notes = _draft(ev, outline, settings, name)

@@ -21,10 +21,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from global24 import text as tx
 from global24.models import Item
 from global24.normalize import detect_language
+from global24.writing.genre import genre
 
 # A dateline such as "TOKYO (Meridian Wire) — " or "RIO DE JANEIRO, Oct 28 (Wire) - ".
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'\-]+(?:[ ,][A-Z][A-Za-z.'\-]*){0,4}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"^(?:[A-Z][A-Z.'\-]+(?:[ ,/][A-Z][A-Za-z.'\-]*){0,4}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"\s*(?:\([^)]{1,40}\))?\s*[—–-]{1,2}\s+)"
 )
 _BOILERPLATE = re.compile(
@@ -42,6 +43,9 @@ _PLACE_DASH = re.compile(
 _DATE_PREFIX = re.compile(
     r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}\s*(?=[A-Z])"
 )
+# what is left of a dateline the sentence splitter cut off ("CUPERTINO, Calif." | "— Apple reported …")
+_DATELINE_STUB = re.compile(r"^[A-Z][A-Z.'\- ]{2,30}(?:,\s*[A-Z][a-z]{1,6}\.)?$")
+_LEAD_DASH = re.compile(r"^[—–-]{1,2}\s+(?=\S)")
 _BULLET = re.compile(r"^(?:[*•·▪-]\s+)+")
 _HASHTAGS = re.compile(r"(?:\s+#\w+)+\s*$")
 _DANGLING = re.compile(
@@ -80,8 +84,13 @@ def _is_dangling(text: str) -> bool:
 
 
 def _orphan_pronoun(text: str) -> bool:
-    """Speaks of "her" or "they" without naming anyone: needs the sentences around it."""
-    if not {w.lower() for w in re.findall(r"[\w'’]+", text)} & (_PRONOUN - {"it", "its", "them"}):
+    """Speaks of "her" or "they" without naming anyone: needs the sentences around it. A plural
+    one is named by a subject that opens the sentence ("Pakistan and Afghanistan … their")."""
+    words = re.findall(r"[\w'’]+", text)
+    found = {w.lower() for w in words} & (_PRONOUN - {"it", "its", "them"})
+    if not found:
+        return False
+    if found <= {"they", "their"} and words and words[0][:1].isupper() and words[0].lower() not in tx.STOPWORDS:
         return False
     return not any(e.label == "NAME" and " " in e.text for e in tx.entities(text))
 
@@ -145,6 +154,7 @@ class Evidence:
     keyphrases: list[str] = field(default_factory=list)
     lang: str = "en"  # the set's main language: the one its lead and sections are written from
     item_langs: dict[str, str] = field(default_factory=dict)  # each item's language, detected once
+    genres: dict[str, str] = field(default_factory=dict)  # report or comment (writing.genre)
 
     def unit(self, uid: int) -> Unit:
         return self.units[uid]
@@ -221,7 +231,7 @@ def compress(span: tx.Span, first: bool) -> tx.Span | None:
     """Drop datelines and boilerplate; the result is still an exact sub-span (or None)."""
     text, start = span.text, span.start
     if first:
-        for rx in (_DATE_PREFIX, _DATELINE, _PLACE_DASH):
+        for rx in (_DATE_PREFIX, _DATELINE, _PLACE_DASH, _LEAD_DASH):
             m = rx.match(text)
             if m and len(text) - m.end() > 20:
                 text, start = text[m.end() :], start + m.end()
@@ -249,7 +259,11 @@ def units_from_item(
     spans = _split(item, lang)
     quotes = tx.quotations(item.text) if lang == "en" else []
     captions = {_caption_text(im.caption) for im in item.images if im.caption}
+    stubs = 0  # a dateline the splitter cut off on its own ("CUPERTINO, Calif."): the lede is still first
     for pos, sp in enumerate(spans):
+        if not out and pos == stubs and _DATELINE_STUB.match(sp.text.strip()):
+            stubs += 1
+            continue
         c = compress(sp, first=not out and pos <= 2)
         if c is None:
             continue
@@ -269,7 +283,7 @@ def units_from_item(
                 text=c.text,
                 start=c.start,
                 end=c.end,
-                position=pos,
+                position=pos - stubs,
                 kind=item.kind or "article",
                 lang=lang,
                 published=item.published_at,
@@ -431,7 +445,12 @@ def build_evidence(
     for it, bg in chosen:
         units.extend(units_from_item(it, len(units), bg, entity_backend, langs[it.id]))
     ev = Evidence(
-        items={it.id: it for it, _ in chosen}, units=units, groups={}, lang=main_language(units), item_langs=langs
+        items={it.id: it for it, _ in chosen},
+        units=units,
+        groups={},
+        lang=main_language(units),
+        item_langs=langs,
+        genres={it.id: genre(it) for it, _ in chosen},
     )
     if ev.lang != "en":  # a set in another language is read in its own words, names and figures
         for u in units:

@@ -133,6 +133,10 @@ _NOT_HEAD = {
     "new", "old", "big", "small", "large", "long", "short", "late", "early", "much", "many", "further",
     "ahead", "away", "back", "down", "up", "out", "off", "over", "again", "still", "too", "very", "well",
 }  # fmt: skip
+_EST_NOUNS = {
+    "interest", "forest", "protest", "request", "contest", "conquest", "harvest", "arrest", "quest", "guest",
+    "test", "rest", "unrest", "west", "chest", "digest", "inquest", "manifest", "nest", "crest", "pest",
+}  # fmt: skip
 _TIME_WORDS = {
     "year", "years", "week", "weeks", "month", "months", "day", "days", "time", "times", "today", "tonight",
     "yesterday", "tomorrow", "hour", "hours", "minute", "minutes", "weekend", "morning", "evening", "night",
@@ -267,6 +271,8 @@ def heading_for(
             and not (cover >= 2 and cover * 2 > len(texts) and _noun(p, texts))
         ):
             continue  # a lone common word heads a section only when most of it is about that thing
+        if len(toks) == 1 and low[0].endswith("est") and low[0] not in _EST_NOUNS:
+            continue  # "the fastest" growth: a superlative, not a topic
         fresh = sum(t not in stale for t in low) / len(low)
         if fresh < 0.5:
             continue

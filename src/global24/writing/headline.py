@@ -16,6 +16,8 @@ import numpy as np
 from global24 import text as tx
 from global24.models import Item, Section
 from global24.writing.evidence import Evidence, source_name
+from global24.writing.genre import REPORT
+from global24.writing.genre import rank as genre_rank
 from global24.writing.labels import join_names, label
 
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
@@ -40,6 +42,9 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
     ]  # fmt: skip
     if not cands:
         cands = [it for it in ev.items.values() if it.title]
+    # the story is titled from a report of what happened, while it has one, not from comment on it
+    first = min((genre_rank(ev.genres.get(it.id, REPORT)) for it in cands), default=0)
+    cands = [it for it in cands if genre_rank(ev.genres.get(it.id, REPORT)) == first]
     if not cands:
         best = max((u for u in ev.units if u.lang == ev.lang), key=lambda u: u.score, default=None)
         return (best.text, best.item_id) if best else ("", None)
@@ -48,7 +53,11 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
         if not u.background:
             central[u.item_id] += u.score
     main_tokens = Counter(t for u in ev.units if not u.background for t in set(u.tokens))
-    times = [it.published_at.timestamp() for it in cands if it.published_at]
+    # the story's own span (every item's, not only the candidates')
+    background = {u.item_id for u in ev.units if u.background}
+    times = [
+        it.published_at.timestamp() for it in ev.items.values() if it.published_at and it.id not in background
+    ]
     t0, t1 = (min(times), max(times)) if times else (0.0, 0.0)
     # a story that ran over days is titled from its later half, written once more of it
     # had happened (the summit's signing, not only the welcome that opened it)

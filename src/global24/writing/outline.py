@@ -25,6 +25,8 @@ import numpy as np
 from global24 import text as tx
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
+from global24.writing.genre import REPORT
+from global24.writing.genre import rank as genre_rank
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
 from global24.writing.labels import join_names, label
 from global24.writing.timeline import Entry, build_timeline, unit_day
@@ -59,6 +61,7 @@ _HISTORY = re.compile(
     r"history|historic|the late|earlier this year|in the past)\b",
     re.IGNORECASE,
 )
+HEADLINE_LEDE_WORDS = 50  # the headline's own opening sentence is the dek up to this length
 _FORWARD = re.compile(
     r"\b(will|expects?|(?:is|are|was|were) expected to|plans? to|planned|(?:is|are|was|were) set to|"
     r"(?:is|are|was|were) due (?:to|at|in|on|for|back)|"
@@ -501,9 +504,11 @@ def _stale(u: Unit, latest: datetime | None) -> bool:
     if latest is None or u.published is None or not _FORWARD.search(u.text):
         return False
     day = unit_day(u)
-    if day is not None:
-        # the day has come by the latest report, and this sentence was written before it
-        return day < latest.date() or (day == latest.date() and u.published.date() < day)
+    if day is not None and day > u.published.date():
+        # the plan's day has come by the latest report
+        return day <= latest.date()
+    # undated, or the day named is the one it was said on ("told investors on Thursday that it
+    # expects …"): overtaken once a day of later reporting has gone by
     return latest - u.published > timedelta(hours=24)
 
 
@@ -516,10 +521,13 @@ def _historical(u: Unit, year: int | None) -> bool:
     return any(y < year for y in years)
 
 
-def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, list[int]]:
-    """(dek, lead units): the most central short opening sentence, then one opening
-    sentence per other item, most central and least redundant first, within ``words``,
-    put in the order the events happened."""
+def lead_plan(
+    ev: Evidence, pool: list[int], words: int, headline_item: str | None = None
+) -> tuple[int | None, list[int]]:
+    """(dek, lead units): the headline's own opening sentence where it is short and stands
+    alone (else the most central short opening sentence), then one opening sentence per
+    other item, most central and least redundant first, within ``words``, put in the order
+    the events happened."""
     # a news sentence names the story's actors (names in three or more items), or one and a day or figure
     per_item: dict[str, set[str]] = defaultdict(set)
     for u in ev.units:
@@ -546,8 +554,8 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
 
     ledes = [i for i in pool if ev.units[i].position <= 2 and not ev.units[i].duplicate]
     ledes = [i for i in ledes if newsy(ev.units[i])] or [i for i in ledes if plain(ev.units[i])] or ledes
-    if len(ledes) < 3:
-        ledes = [i for i in pool if plain(ev.units[i])] or list(pool)
+    if len(ledes) < 3:  # few openings tell the news: any plain sentence, syndicated copies still aside
+        ledes = [i for i in pool if plain(ev.units[i]) and not ev.units[i].duplicate] or list(pool)
 
     # a fact many items report in their opening lines comes first: score x echo across items
     def echo(i: int) -> float:
@@ -561,7 +569,25 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
     short = [i for i in ledes if ev.units[i].words <= 40 and plain(ev.units[i])] or [
         i for i in ledes if ev.units[i].words <= 40
     ]
-    dek = max(short, key=lambda i: (ev.units[i].score, -i), default=None)
+    # from a report of what happened while there is one: a feature's or a column's opening
+    # ("Data centres have always used a lot of electricity.") does not say what the story is
+    kinds = {i: genre_rank(ev.genres.get(ev.units[i].item_id, REPORT)) for i in short}
+    first = min(kinds.values(), default=0)
+    dek = max((i for i in short if kinds[i] == first), key=lambda i: (ev.units[i].score, -i), default=None)
+    # the headline's own report, told in its first sentence, says it best (as a wire lede
+    # under its headline): headline and dek then tell one development, the latest chosen
+    # (a wire lede reports speech, "Amazon said on Tuesday it would cut …", and may run long)
+    opening = min((u for u in ev.units if u.item_id == headline_item), key=lambda u: u.position, default=None)
+    if (
+        opening is not None
+        and opening.position <= 2
+        and opening.id in set(pool)
+        and opening.words <= HEADLINE_LEDE_WORDS
+        and plain(opening)
+        and not (opening.quote is not None and opening.quote.direct)
+        and genre_rank(ev.genres.get(opening.item_id, REPORT)) <= first
+    ):
+        dek = opening.id
     avoid = [dek] if dek is not None else []
     chosen: list[int] = []
     items = {ev.units[dek].item_id} if dek is not None else set()
@@ -572,6 +598,10 @@ def lead_plan(ev: Evidence, pool: list[int], words: int) -> tuple[int | None, li
         if i != dek and not any(ev.similarity(i, a) >= 0.45 or ev.units[i].group == ev.units[a].group for a in avoid)
     ]  # fmt: skip
 
+    # what happened is told from reports while there are some; columns and features have the sections
+    reports = [i for i in pool if genre_rank(ev.genres.get(ev.units[i].item_id, REPORT)) == 0]
+    if len(reports) >= 2:
+        pool = reports
     ranked = sorted(pool, key=lambda i: (-echo(i), i))
     for i in ranked:
         if any(ev.similarity(i, c) >= 0.45 for c in chosen):
@@ -619,7 +649,12 @@ def _follow_on(
 
 
 def plan_outline(
-    ev: Evidence, max_words: int = 1400, per_section: int = 6, headline: str = "", lead_words: int = 150
+    ev: Evidence,
+    max_words: int = 1400,
+    per_section: int = 6,
+    headline: str = "",
+    lead_words: int = 150,
+    headline_item: str | None = None,
 ) -> Outline:
     """Choose the sections and their evidence for one story."""
     latest = _latest(ev)
@@ -645,7 +680,7 @@ def plan_outline(
 
     # the dek is the story's best short news sentence; the lead section then tells
     # what happened from the other items' opening sentences, in the order it happened
-    dek, lead = lead_plan(ev, articles, lead_words)
+    dek, lead = lead_plan(ev, articles, lead_words, headline_item)
     if dek is not None:
         used.append(dek)
     if lead:

@@ -1,0 +1,134 @@
+"""Reports and comment: the headline, dek and lead tell what happened, from a report of it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from global24 import text as tx
+from global24.models import Item
+from global24.writing import write_article
+from global24.writing.evidence import Unit, build_evidence, units_from_item
+from global24.writing.genre import COMMENT, REPORT, genre
+from global24.writing.headings import heading_for
+from global24.writing.outline import _stale
+from tests.writing.conftest import corpus_story
+
+
+def _item(title: str, url: str | None = None, tags: list[str] | None = None, text: str = "Text.") -> Item:
+    return Item(id="x", source_id="s", title=title, url=url, text=text, extra={"tags": tags} if tags else {})
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Analysis: A divided Fed cuts in the fog",
+        "OPINION | The ceasefire needs more than words",
+        "Ireland's spoiled-ballot protest, explained",
+        "Your questions on AI and the power bill, answered",
+        "Why the Rio death toll depends on who is counting",
+        "How a 60-second Reagan ad blew up U.S.-Canada trade talks",
+        "A week after the Louvre theft: what we know, and what we don't",
+        "Gaza's ceasefire survives its worst night. What holds it together?",
+        "Will the Fed cut again in December?",
+        "Analyse : ce que change la victoire de Biya",
+        "Por qué Río no tiene una cifra única de muertos",
+    ],
+)
+def test_titles_that_mark_comment(title):
+    assert genre(_item(title)) == COMMENT
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "WHO says over 460 killed at El Fasher hospital; RSF leader admits 'violations'",
+        "Fed cuts rates by a quarter point, will stop shrinking balance sheet on Dec. 1",
+        "Will Smith to star in new series",
+        "Alassane Ouattara réélu pour un quatrième mandat avec 89,8 % des voix",
+        "Louvre inquiry widens with five more arrests",
+    ],
+)
+def test_titles_of_reports(title):
+    assert genre(_item(title)) == REPORT
+
+
+def test_link_section_and_feed_categories_mark_comment():
+    assert genre(_item("The grid after the strikes", url="https://news.example/opinion/2025/10/grid")) == COMMENT
+    assert genre(_item("The grid after the strikes", url="https://news.example/world/2025/10/grid")) == REPORT
+    assert genre(_item("The grid after the strikes", tags=["Europe", "Analysis"])) == COMMENT
+    assert genre(_item("The grid after the strikes", tags=["Europe", "Energy"])) == REPORT
+
+
+def test_the_headline_is_a_report_not_the_explainer(wsettings):
+    # the Irish election's most central title asks a question ("What kind of president will …?")
+    items = corpus_story("ireland-presidential-election")
+    a = write_article(None, items, wsettings)
+    head = next(it for it in items if it.title == a.headline)
+    assert genre(head) == REPORT
+    assert "?" not in a.headline
+
+
+def test_the_dek_is_the_headlines_own_opening(tokyo_article, tokyo_items):
+    head = next(it for it in tokyo_items if it.title == tokyo_article.headline)
+    # the wire lede under its own headline, not the welcome at the palace the day before
+    assert head.text.split(" — ", 1)[-1].startswith(tokyo_article.dek)
+    assert "signed" in tokyo_article.dek
+
+
+def test_every_demo_dek_is_a_report_and_never_a_column(wsettings):
+    for slug in ("amazon-layoffs", "fed-rate-cut-oct-2025", "sudan-el-fasher", "rio-police-raid"):
+        items = corpus_story(slug)
+        a = write_article(None, items, wsettings)
+        source = next(it for it in items if a.dek and a.dek in it.text)
+        assert genre(source) == REPORT, (slug, a.dek)
+
+
+def test_a_dateline_cut_off_by_the_splitter_leaves_the_lede_first():
+    it = Item(
+        id="a", source_id="s", title="Apple posts record revenue",
+        text="CUPERTINO, Calif. — Apple reported revenue of $102.5 billion on Thursday, up 8% from a year "
+        "earlier. Services hit an all-time high.",
+    )  # fmt: skip
+    units = units_from_item(it, 0)
+    assert units[0].text.startswith("Apple reported revenue")
+    assert units[0].position == 0
+
+
+def _unit(text: str, published: datetime) -> Unit:
+    return Unit(
+        id=0, item_id="a", source="s", text=text, start=0, end=len(text), position=0,
+        published=published, dates=tx.dates(text),
+    )  # fmt: skip
+
+
+def test_a_forecast_told_on_a_named_day_is_not_an_overtaken_plan():
+    thu = datetime(2025, 10, 30, 22, 0, tzinfo=UTC)
+    fri = datetime(2025, 10, 31, 12, 0, tzinfo=UTC)
+    said = _unit("Apple told investors on Thursday that it expects revenue to grow 10% to 12%.", thu)
+    assert not _stale(said, fri)
+    # a plan for a day that has since come is overtaken; so is any plan two days on
+    plan = _unit("Game 3 is scheduled for Monday at Dodger Stadium.", datetime(2025, 10, 26, 4, tzinfo=UTC))
+    assert _stale(plan, datetime(2025, 10, 28, 4, tzinfo=UTC))
+    assert _stale(said, datetime(2025, 11, 2, 12, tzinfo=UTC))
+
+
+def test_a_plural_pronoun_after_a_named_subject_stands_alone():
+    named = Item(
+        id="p", source_id="s",
+        text="Pakistan and Afghanistan have agreed to keep their ceasefire in place, Turkey said on Thursday. "
+        "In Istanbul, they agreed to meet again on Nov. 6.",
+    )  # fmt: skip
+    ev = build_evidence([named])
+    first, second = ev.units[0], ev.units[1]
+    assert not first.dangling
+    assert second.dangling
+
+
+def test_a_superlative_is_not_a_heading():
+    texts = [
+        "Its cloud business showed the fastest growth in nearly three years on Thursday.",
+        "Sales at the unit grew at the fastest pace since 2022, the company said.",
+    ]
+    assert heading_for(texts, set(), "What happened").lower() != "the fastest"
