@@ -132,3 +132,15 @@ def test_a_superlative_is_not_a_heading():
         "Sales at the unit grew at the fastest pace since 2022, the company said.",
     ]
     assert heading_for(texts, set(), "What happened").lower() != "the fastest"
+
+
+def test_a_schedule_whose_day_has_come_is_not_written_as_news(wsettings):
+    sun = datetime(2025, 10, 26, 3, 20, tzinfo=UTC)
+    plan = _unit("The series moves to Dodger Stadium for Game 3 on Monday.", sun)
+    assert not _stale(plan, datetime(2025, 10, 26, 20, tzinfo=UTC))  # Monday still ahead
+    assert _stale(plan, datetime(2025, 10, 28, 4, tzinfo=UTC))
+    # the World Series ran past that Monday: neither a section nor the timeline repeats the schedule
+    a = write_article(None, corpus_story("world-series-2025"), wsettings)
+    said = [s.text for sec in a.sections for p in sec.paragraphs for s in p]
+    assert said and not any("moves to Dodger Stadium" in t for t in said)
+    assert not any("moves to Dodger Stadium" in e["text"] for e in a.timeline)

@@ -29,7 +29,7 @@ from global24.writing.genre import REPORT
 from global24.writing.genre import rank as genre_rank
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
 from global24.writing.labels import join_names, label
-from global24.writing.timeline import Entry, build_timeline, unit_day
+from global24.writing.timeline import Entry, build_timeline, day_ahead, unit_day
 
 THEMES: dict[str, set[str]] = {
     "security": {"military", "defense", "defence", "troops", "missile", "army", "navy", "weapon", "nuclear",
@@ -501,15 +501,23 @@ def _latest(ev: Evidence) -> datetime | None:
 
 def _stale(u: Unit, latest: datetime | None) -> bool:
     """A forward-looking sentence overtaken by later reports ("talks are planned for Tuesday")."""
-    if latest is None or u.published is None or not _FORWARD.search(u.text):
+    if latest is None or u.published is None:
         return False
-    day = unit_day(u)
-    if day is not None and day > u.published.date():
-        # the plan's day has come by the latest report
+    day = day_ahead(u)
+    if day is not None:
+        # a day still ahead when it was written ("Game 4 is on Tuesday night"): a plan, and
+        # overtaken once the latest report is from that day or later
         return day <= latest.date()
+    if not _FORWARD.search(u.text):
+        return False
     # undated, or the day named is the one it was said on ("told investors on Thursday that it
     # expects …"): overtaken once a day of later reporting has gone by
     return latest - u.published > timedelta(hours=24)
+
+
+def _ahead(u: Unit) -> bool:
+    """Looks ahead to a day later than the one it was written on: a plan or a date to come."""
+    return day_ahead(u) is not None
 
 
 def _historical(u: Unit, year: int | None) -> bool:
@@ -736,8 +744,11 @@ def plan_outline(
             PlannedSection("background", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, back)]))
         )
 
-    reserved = {u.id for u in main if _FORWARD.search(u.text)} | {u.id for u in main if u.kind == "post"}
-    fresh_forward = [i for i in articles if _FORWARD.search(ev.units[i].text)]
+    reserved = {u.id for u in main if _FORWARD.search(u.text) or _ahead(u) or u.kind == "post"}
+    # what to watch: plans not yet overtaken, those naming a day still ahead ("hears arguments on
+    # Nov. 5") first
+    ahead = [i for i in articles if _ahead(ev.units[i])]
+    fresh_forward = [i for i in articles if _FORWARD.search(ev.units[i].text) and i not in ahead]
     pool = [i for i in articles if i not in used and i not in reserved]
     for sec in theme_sections(ev, pool, used, headings, verbs, per_section, max_words * 0.8 - words, latest):
         take(sec.units())
@@ -803,7 +814,9 @@ def plan_outline(
     else:
         timeline = []
 
-    watch = mmr(ev, fresh_forward, 4, avoid=used + [e.unit.id for e in timeline])  # not the timeline again
+    seen = used + [e.unit.id for e in timeline]  # not the timeline again
+    watch = mmr(ev, ahead, 4, avoid=seen)
+    watch += mmr(ev, fresh_forward, 4 - len(watch), avoid=seen + watch) if len(watch) < 4 else []
     if watch:
         take(watch)
         sections.append(

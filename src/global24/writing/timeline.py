@@ -33,6 +33,11 @@ class Entry:
 
 def unit_day(u: Unit) -> date | None:
     """The first calendar day the unit names, resolved against its publication time."""
+    found = _first_day(u)
+    return found[1] if found else None
+
+
+def _first_day(u: Unit) -> tuple[tx.DateMention, date] | None:
     if u.published is None:
         return None
     future = bool(_FUTURE.search(u.text))
@@ -45,8 +50,47 @@ def unit_day(u: Unit) -> date | None:
             continue  # "Monday, 27 October": the date says which Monday
         resolved = tx.resolve_date(d, u.published, future=future)
         if resolved is not None:
-            return resolved
+            return d, resolved
     return None
+
+
+# the verb just before a weekday tells a past day ("the index published on Friday", "the city
+# taken by the RSF on Sunday") from one to come ("the series moves to Toronto on Friday")
+_PARTICIPLES = {
+    "said", "told", "held", "made", "met", "left", "won", "lost", "fell", "rose", "struck", "hit", "began",
+    "came", "gave", "kept", "sent", "spoke", "went", "took", "taken", "given", "seen", "begun", "written",
+    "shot", "fled", "sold", "bought", "beat", "ran", "broke", "broken", "brought", "caught", "chose", "chosen",
+    "drew", "drawn", "found", "led", "paid", "put", "shut", "stood", "wrote",
+}  # fmt: skip
+_AUX = {"is", "are", "be", "been", "being", "am", "will", "to", "'s", "'re"}
+_PLANNED = {"expected", "scheduled", "due", "set", "planned", "slated", "poised"}
+
+
+def _told_as_past(text: str, start: int) -> bool:
+    clause = re.split(r"[,;:—–(]", text[:start])[-1]
+    words = re.findall(r"[A-Za-z'’]+", clause)[-8:]
+    for k, w in enumerate(words):
+        low = w.lower()
+        if low in _PLANNED:
+            return False  # "was expected on Tuesday": the day still looked ahead to
+        past = (low.endswith("ed") and len(low) > 4) or low in _PARTICIPLES
+        if past and not (k and words[k - 1].lower() in _AUX):
+            return True
+    return False
+
+
+def day_ahead(u: Unit) -> date | None:
+    """The day a sentence looks ahead to: one later than the day it was written on, named as a
+    date, or as a weekday the sentence does not tell in the past."""
+    found = _first_day(u)
+    if found is None or u.published is None:
+        return None
+    mention, day = found
+    if day <= u.published.date():
+        return None
+    if mention.day is None and (_told_as_past(u.text, mention.start) or (day - u.published.date()).days > 3):
+        return None  # a weekday told in the past, or one the "next such day" rule pushed a week out
+    return day
 
 
 def build_timeline(
@@ -66,8 +110,9 @@ def build_timeline(
         # parliament elected her on 21 October"): its date belongs to a side clause
         if d is not None and u.published and d < u.published.date() and _FUTURE.search(u.text):
             continue
-        # and one looking ahead to a later day is a plan, not yet an event: it belongs to what to watch
-        if d is not None and u.published and d > u.published.date() and _FUTURE.search(u.text):
+        # and one looking ahead to a later day than it was written on is a plan, not yet an event
+        # ("The series moves to Dodger Stadium for Game 3 on Monday", written on Sunday)
+        if day_ahead(u) is not None:
             continue
         if d is not None:
             by_day.setdefault(d, []).append(Entry(d, u, "text"))

@@ -1,0 +1,47 @@
+"""Days named in a sentence: a day still ahead is a plan (what to watch), not an event."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from global24 import text as tx
+from global24.writing.evidence import Unit
+from global24.writing.timeline import day_ahead, unit_day
+
+
+def _unit(text: str, published: datetime) -> Unit:
+    return Unit(
+        id=0, item_id="a", source="s", text=text, start=0, end=len(text), position=0,
+        published=published, dates=tx.dates(text),
+    )  # fmt: skip
+
+
+MON, TUE, WED, THU, FRI = (datetime(2025, 10, d, 12, tzinfo=UTC) for d in (27, 28, 29, 30, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "ahead"),
+    [
+        ("The series returns to Toronto for Game 6 on Friday.", THU, date(2025, 10, 31)),
+        ("Landfall on Jamaica was expected on Tuesday.", MON, date(2025, 10, 28)),
+        ("Officials are negotiating a declaration to be issued when the summit closes on Saturday.", FRI,
+         date(2025, 11, 1)),
+        ("The Supreme Court hears arguments on Nov. 5 over the tariffs.", TUE, date(2025, 11, 5)),
+        # told in the past: the last such day, not the coming one
+        ("The one exception, the September consumer price index published on Friday, showed 3.0%.", TUE, None),
+        ("European governments condemned the killings in El Fasher, the city taken by the RSF on Sunday.", FRI,
+         None),
+        ("In the memo, released on Tuesday, he wrote that climate change will have serious consequences.", WED,
+         None),
+        ("Two federal judges ruled on Friday that the benefits must be paid.", FRI, None),
+    ],
+)  # fmt: skip
+def test_a_day_ahead_is_a_plan_and_a_day_told_in_the_past_is_not(text, published, ahead):
+    assert day_ahead(_unit(text, published)) == ahead
+
+
+def test_the_side_clause_of_a_plan_does_not_make_it_past():
+    u = _unit("Apple reports results for its fiscal fourth quarter, which ended in late September, on Thursday.", TUE)
+    assert day_ahead(u) == date(2025, 10, 30) == unit_day(u)
