@@ -157,3 +157,10 @@ def test_spacy_backend_falls_back_to_rules_when_not_installed():
         assert any(e.label == "PERSON" for e in got)
     else:
         assert got == tx.entities(text)
+
+
+def test_a_body_named_across_of_or_for_is_one_speaker():
+    said = tx.quotations("The International Organization for Migration said tens of thousands of people had fled.")
+    assert [q.speaker for q in said] == ["International Organization for Migration"]
+    said = tx.quotations("The Bank of Japan said on Thursday that it would keep its policy rate at 0.5%.")
+    assert [q.speaker for q in said] == ["Bank of Japan"]

@@ -615,7 +615,7 @@ _SPEECH = (
     r"(?:said|says|told|added|wrote|stated|declared|warned|insisted|argued|posted|noted|explained|asked)"
 )
 _NAME = (
-    r"((?:[A-Z][\w'’.\-]*|of|de|the|van|von)(?:\s(?:[A-Z][\w'’.\-]*|of|de|the|van|von))*|he|she|they|I|we)"
+    r"((?:[A-Z][\w'’.\-]*|of|de|the|van|von)(?:\s(?:[A-Z][\w'’.\-]*|of|for|de|the|van|von))*|he|she|they|I|we)"
 )
 _AFTER_RES = [
     re.compile(rf"^[,.!?]?[\"”»]?\s*{_SPEECH}\s+(?:the\s+)?{_NAME}"),
@@ -625,6 +625,8 @@ _AFTER_RES = [
 _BEFORE_RE = re.compile(rf"{_NAME}\s+{_SPEECH}(?:\s+(?:reporters|journalists|the \w+|\w+))?\s*[:,]?\s*$")
 _REPORTED_RE = re.compile(rf"\b{_NAME}\s+{_SPEECH}\s+(?:on \w+\s+)?(?:that\s+)?(?P<clause>[a-z][^.]*)")
 _PRONOUNS = {"he", "she", "they", "i", "we"}
+# a body named across "of"/"for" ("Bank of Japan", "International Organization for Migration")
+_BODY_NAME = re.compile(r"(?:[A-Z][\w'’.\-]*\s)+(?:of|for)\s(?:the\s)?[A-Z][\w'’.\-]*(?:\s[A-Z][\w'’.\-]*)*")
 
 
 def _speaker(name: str | None, text: str, before: int) -> str | None:
@@ -632,6 +634,9 @@ def _speaker(name: str | None, text: str, before: int) -> str | None:
     if not name:
         return None
     if name.lower() not in _PRONOUNS:
+        body = re.sub(r"^(?:the|The)\s+", "", name)
+        if _BODY_NAME.fullmatch(body):
+            return body  # "International Organization for Migration", not its last word
         ents = _rule_entities(name)
         return ents[-1].text if ents else None
     window = text[max(0, before - 600) : before]

@@ -59,6 +59,26 @@ def test_a_team_and_its_verb_are_no_heading():
     assert not heading_for(texts, set(), "Fallback").lower().endswith("beat")
 
 
+def test_a_heading_does_not_cross_into_a_clause_nor_end_on_an_initial():
+    # "Rodents China" headed the Shenzhou lead; "The Carrier USS Gerald R" a Venezuela background
+    mice = [
+        "Among the passengers are four mice, the first rodents China has sent to its station.",
+        "The rodents China launched will be studied for how weightlessness affects mammals.",
+    ]
+    assert heading_for(mice, set(), "Fallback") != "Rodents China"
+    ford = [
+        "The Pentagon ordered the carrier USS Gerald R. Ford to the Caribbean on Friday.",
+        "The carrier USS Gerald R. Ford is the largest warship in the world.",
+    ]
+    assert not heading_for(ford, set(), "Fallback").endswith(" R")
+    # a name joined by "of the" is still one name
+    dail = [
+        "A former mayor of Galway, Connolly served as the deputy speaker of the Dáil from 2020.",
+        "As deputy speaker of the Dáil she chaired its debates for five years.",
+    ]
+    assert heading_for(dail, set(), "Fallback").endswith("of the Dáil")
+
+
 def test_heading_is_a_phrase_several_sentences_carry_not_an_aside_or_a_relative():
     texts = [
         "Among those present was Takuya Yokota, whose sister Megumi was taken at the age of 13.",

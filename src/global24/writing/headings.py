@@ -102,6 +102,14 @@ def _good_phrase(p: str, names: set[str], verbs: set[str] = frozenset(), lang: s
         for a, b in zip(toks, toks[1:], strict=False)
     ):
         return False
+    # a common word then a name ("rodents China has sent", "alongside OpenAI") crosses a clause,
+    # and a name ending on an initial ("USS Gerald R") was cut short
+    if lang == "en" and any(
+        a[:1].islower() and b[:1].isupper() and a not in _NAME_LINKS for a, b in zip(toks, toks[1:], strict=False)
+    ):
+        return False
+    if len(toks[-1].rstrip(".")) == 1 and toks[-1][:1].isupper():
+        return False
     caps = " ".join(t for t in toks if t[:1].isupper())
     # a capitalised part must be a whole name, not a fragment ("Minister Sanae")
     return not caps or caps in names
@@ -133,6 +141,7 @@ _NOT_HEAD = {
     "new", "old", "big", "small", "large", "long", "short", "late", "early", "much", "many", "further",
     "ahead", "away", "back", "down", "up", "out", "off", "over", "again", "still", "too", "very", "well",
 }  # fmt: skip
+_NAME_LINKS = {"of", "the", "and", "de", "du", "des", "la", "le", "von", "van", "al", "el", "bin", "da", "do", "dos"}
 _EST_NOUNS = {
     "interest", "forest", "protest", "request", "contest", "conquest", "harvest", "arrest", "quest", "guest",
     "test", "rest", "unrest", "west", "chest", "digest", "inquest", "manifest", "nest", "crest", "pest",
