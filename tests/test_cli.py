@@ -100,3 +100,26 @@ def test_stories_lists_heat_and_the_whole_reason(tmp_path, monkeypatch):
     for sid, why in reasons.items():
         assert sid in out
         assert " ".join(why.split()) in why_column  # wrapped across lines, never cut short
+
+
+def test_stories_are_listed_by_their_latest_headline(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from global24.publishing.sample import build_sample
+    from global24.settings import load_settings
+    from global24.store import open_store
+
+    store = open_store(load_settings())
+    build_sample(store)
+    top = store.list_stories(limit=1)[0]
+    art = store.get_article(top.id)
+    assert art is not None
+    store.add_article(replace(art, revision=art.revision + 1, headline="Harbour bridge reopens after the storm"))
+    untitled = [s for s in store.list_stories(limit=20) if store.get_article(s.id) is None]
+    store.close()
+    monkeypatch.setenv("COLUMNS", "200")
+    out = _ok("stories", "--limit", "20")
+    assert "Harbour bridge reopens after the storm" in out
+    assert top.title not in out or top.title == "Harbour bridge reopens after the storm"
+    for s in untitled:  # a story with no article yet keeps the clusterer's title
+        assert (s.title or s.id) in out

@@ -579,3 +579,21 @@ def test_hindi_words_stay_whole_for_clustering():
         "प्रधानमंत्री", "नरेंद्र", "मोदी", "ने", "दिल्ली", "में", "बैठक", "की",
     ]  # fmt: skip
     assert tokens("Trump’s visit to Tokyo, café") == ["trump", "visit", "tokyo", "café"]
+
+
+def test_a_story_is_named_by_a_report_not_by_the_column_about_it():
+    text = (
+        "Ontario pulled its Reagan advertisement from U.S. television on Monday after President Donald Trump "
+        "ended trade talks with Canada and threatened a further 10% tariff on Canadian goods."
+    )
+    at = datetime(2025, 10, 27, 12, tzinfo=UTC)
+    report = Item(id="r", source_id="wire", title="Ontario pulls Reagan ad as Canada waits on Trump", text=text,
+                  published_at=at)  # fmt: skip
+    column = Item(id="c", source_id="review", title="Analysis: Why a Reagan speech hit a nerve in Washington",
+                  text=text + " The words were Reagan's own.", published_at=at + timedelta(hours=2))  # fmt: skip
+    for order in ([report, column], [column, report]):
+        c = StoryClusterer(load_settings(env={}))
+        sids = {c.assign(it).story_id for it in order}
+        assert len(sids) == 1
+        (story,) = c.stories(changed_only=False)
+        assert story.title == report.title

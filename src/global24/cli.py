@@ -236,11 +236,13 @@ def stories(limit: int = 20, status: str | None = None) -> None:
     store = _store(_settings())
     t = Table("🔥", "story", "items", "sources", "status")
     t.add_column("why", overflow="fold")
+    from global24.pipeline import story_headline
+
     for st in store.list_stories(status=status, limit=limit):
         h = store.latest_heat(st.id)
         t.add_row(
             f"{st.heat:.0f}",
-            f"{escape(st.title or st.id)}\n[dim]{st.id}[/dim]",  # rich wraps; a cut would end mid-word
+            f"{escape(story_headline(store, st))}\n[dim]{st.id}[/dim]",  # rich wraps; a cut would end mid-word
             str(st.item_count),
             str(st.source_count),
             st.status,

@@ -454,3 +454,10 @@ def rewrite_story(store: SQLStore, settings: Settings, story_id: str) -> Article
     desk = Desk(settings, store)
     written = desk.write(force=[story.id])
     return written[0] if written else None
+
+
+def story_headline(store: SQLStore, story: Story) -> str:
+    """What a story is called in listings: its latest article's headline, else the clusterer's title."""
+    revs = store.list_revisions(story.id)
+    return (revs[0].get("headline") if revs else "") or story.title or story.id
+

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from global24 import crosslingual, features
+from global24.genre import REPORT, genre
 from global24.models import Item, Story, stable_id
 from global24.vectors import SparseVector, top_terms
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 RING = 16  # recent items remembered per story, for drift detection
 ENTITY_PROBE = 24  # entities of an item that are checked against a story
 CENTROID_TERMS = 400  # a centroid is pruned back to this many terms when it doubles
+COMMENT_TITLE = -0.5  # a comment title's rank: below any report's (a join score, >= 0), above plain text's (-1)
 MAX_ITEM_MAP = 250_000  # recent item → story entries kept for duplicate lookups
 
 
@@ -136,8 +138,11 @@ class StoryIndex:
         s.names.update(feats.names[:ENTITY_PROBE])
         s.langs[lang] = s.langs.get(lang, 0) + 1
         title = item.title or (feats.sample.split("\n", 1)[0][:120] if feats.sample else None)
-        if title and (item.title and score > s.title_score or s.title is None):
-            s.title, s.title_score = title, score if item.title else -1.0
+        # the story is named by its most central report's title; a column's or an explainer's
+        # ("Analysis: …", "Why …") only while no report has one, and any title before plain text
+        rank = (score if genre(item) == REPORT else COMMENT_TITLE + score * 1e-3) if item.title else -1.0
+        if title and (item.title and rank > s.title_score or s.title is None):
+            s.title, s.title_score = title, rank
         if self.settings.cluster_multilingual:
             if emb is not None:
                 self.bridge.note_member(s.id, "", emb)

@@ -148,9 +148,11 @@ def status_table(store: Any) -> Table:
 
 
 def top_stories(store: Any, n: int = 8) -> Table:
+    from global24.pipeline import story_headline
+
     t = Table("🔥", "story", "items", "sources")
     for s in store.list_stories(limit=n):
-        t.add_row(f"{s.heat:.0f}", (s.title or s.id)[:80], str(s.item_count), str(s.source_count))
+        t.add_row(f"{s.heat:.0f}", story_headline(store, s)[:80], str(s.item_count), str(s.source_count))
     return t
 
 

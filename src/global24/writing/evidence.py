@@ -19,9 +19,9 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from global24 import text as tx
+from global24.genre import genre
 from global24.models import Item
 from global24.normalize import detect_language
-from global24.writing.genre import genre
 
 # A dateline such as "TOKYO (Meridian Wire) — " or "RIO DE JANEIRO, Oct 28 (Wire) - ".
 _DATELINE = re.compile(
@@ -154,7 +154,7 @@ class Evidence:
     keyphrases: list[str] = field(default_factory=list)
     lang: str = "en"  # the set's main language: the one its lead and sections are written from
     item_langs: dict[str, str] = field(default_factory=dict)  # each item's language, detected once
-    genres: dict[str, str] = field(default_factory=dict)  # report or comment (writing.genre)
+    genres: dict[str, str] = field(default_factory=dict)  # report or comment (global24.genre)
 
     def unit(self, uid: int) -> Unit:
         return self.units[uid]

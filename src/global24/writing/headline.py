@@ -14,10 +14,10 @@ from collections import Counter
 import numpy as np
 
 from global24 import text as tx
+from global24.genre import REPORT
+from global24.genre import rank as genre_rank
 from global24.models import Item, Section
 from global24.writing.evidence import Evidence, source_name
-from global24.writing.genre import REPORT
-from global24.writing.genre import rank as genre_rank
 from global24.writing.labels import join_names, label
 
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")

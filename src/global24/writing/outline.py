@@ -23,10 +23,10 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from global24 import text as tx
+from global24.genre import REPORT
+from global24.genre import rank as genre_rank
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
-from global24.writing.genre import REPORT
-from global24.writing.genre import rank as genre_rank
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
 from global24.writing.labels import join_names, label
 from global24.writing.timeline import Entry, build_timeline, day_ahead, unit_day
