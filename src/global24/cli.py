@@ -233,11 +233,11 @@ def items_search(query: str, limit: int = 20) -> None:
 @app.command()
 def stories(limit: int = 20, status: str | None = None) -> None:
     """Stories ranked by heat, with why they are hot."""
+    from global24.pipeline import story_headline
+
     store = _store(_settings())
     t = Table("🔥", "story", "items", "sources", "status")
     t.add_column("why", overflow="fold")
-    from global24.pipeline import story_headline
-
     for st in store.list_stories(status=status, limit=limit):
         h = store.latest_heat(st.id)
         t.add_row(

@@ -460,4 +460,3 @@ def story_headline(store: SQLStore, story: Story) -> str:
     """What a story is called in listings: its latest article's headline, else the clusterer's title."""
     revs = store.list_revisions(story.id)
     return (revs[0].get("headline") if revs else "") or story.title or story.id
-

@@ -201,3 +201,14 @@ def test_a_plan_for_a_later_day_is_watched_not_put_on_the_timeline(tokyo_items):
     timeline = {u for s in outline.sections if s.kind == "timeline" for u in s.units()}
     watch = {u for s in outline.sections if s.kind == "watch" for u in s.units()}
     assert timeline and not timeline & watch
+
+
+def test_what_to_watch_is_said_in_the_sentences_own_words_not_in_an_aside():
+    from global24.writing.outline import _looks_ahead
+
+    assert _looks_ahead("Biya is due to be sworn in before parliament in the coming days.")
+    assert _looks_ahead("Federal and state authorities have said they will coordinate more closely.")
+    assert not _looks_ahead("The spacecraft is carrying four mice, which scientists will use to study bone loss.")
+    assert not _looks_ahead("The crisis in Myanmar, which plans to hold elections in December, remained unresolved.")
+    # an aside closed by a comma leaves the main clause to look ahead
+    assert _looks_ahead("The Fed, which cut rates on Wednesday, will meet again in December.")

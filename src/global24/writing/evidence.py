@@ -19,7 +19,8 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from global24 import text as tx
-from global24.genre import genre
+from global24.genre import REPORT, genre
+from global24.genre import rank as genre_rank
 from global24.models import Item
 from global24.normalize import detect_language
 
@@ -161,6 +162,10 @@ class Evidence:
 
     def lang_of(self, item: Item) -> str:
         return self.item_langs.get(item.id) or item_lang(item)
+
+    def genre_rank(self, item_id: str) -> int:
+        """0 for a report, 1 for comment (global24.genre): reports tell what happened first."""
+        return genre_rank(self.genres.get(item_id, REPORT))
 
     def same_claim(self, uid: int) -> list[Unit]:
         """The unit and every other unit (other items) that says the same thing."""

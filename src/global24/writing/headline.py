@@ -14,8 +14,6 @@ from collections import Counter
 import numpy as np
 
 from global24 import text as tx
-from global24.genre import REPORT
-from global24.genre import rank as genre_rank
 from global24.models import Item, Section
 from global24.writing.evidence import Evidence, source_name
 from global24.writing.labels import join_names, label
@@ -43,8 +41,8 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
     if not cands:
         cands = [it for it in ev.items.values() if it.title]
     # the story is titled from a report of what happened, while it has one, not from comment on it
-    first = min((genre_rank(ev.genres.get(it.id, REPORT)) for it in cands), default=0)
-    cands = [it for it in cands if genre_rank(ev.genres.get(it.id, REPORT)) == first]
+    first = min((ev.genre_rank(it.id) for it in cands), default=0)
+    cands = [it for it in cands if ev.genre_rank(it.id) == first]
     if not cands:
         best = max((u for u in ev.units if u.lang == ev.lang), key=lambda u: u.score, default=None)
         return (best.text, best.item_id) if best else ("", None)

@@ -23,8 +23,6 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from global24 import text as tx
-from global24.genre import REPORT
-from global24.genre import rank as genre_rank
 from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
@@ -515,6 +513,15 @@ def _stale(u: Unit, latest: datetime | None) -> bool:
     return latest - u.published > timedelta(hours=24)
 
 
+_ASIDE = re.compile(r",\s+(?:which|who|whose|where)\b[^,]*$")
+
+
+def _looks_ahead(text: str) -> bool:
+    """Says what is to come in its own words, not in an aside about something else ("four mice,
+    which scientists will use …", "Myanmar, which … plans to hold elections")."""
+    return any(not _ASIDE.search(text[: m.start()]) for m in _FORWARD.finditer(text))
+
+
 def _ahead(u: Unit) -> bool:
     """Looks ahead to a day later than the one it was written on: a plan or a date to come."""
     return day_ahead(u) is not None
@@ -579,7 +586,7 @@ def lead_plan(
     ]
     # from a report of what happened while there is one: a feature's or a column's opening
     # ("Data centres have always used a lot of electricity.") does not say what the story is
-    kinds = {i: genre_rank(ev.genres.get(ev.units[i].item_id, REPORT)) for i in short}
+    kinds = {i: ev.genre_rank(ev.units[i].item_id) for i in short}
     first = min(kinds.values(), default=0)
     dek = max((i for i in short if kinds[i] == first), key=lambda i: (ev.units[i].score, -i), default=None)
     # the headline's own report, told in its first sentence, says it best (as a wire lede
@@ -593,7 +600,7 @@ def lead_plan(
         and opening.words <= HEADLINE_LEDE_WORDS
         and plain(opening)
         and not (opening.quote is not None and opening.quote.direct)
-        and genre_rank(ev.genres.get(opening.item_id, REPORT)) <= first
+        and ev.genre_rank(opening.item_id) <= first
     ):
         dek = opening.id
     avoid = [dek] if dek is not None else []
@@ -607,7 +614,7 @@ def lead_plan(
     ]  # fmt: skip
 
     # what happened is told from reports while there are some; columns and features have the sections
-    reports = [i for i in pool if genre_rank(ev.genres.get(ev.units[i].item_id, REPORT)) == 0]
+    reports = [i for i in pool if ev.genre_rank(ev.units[i].item_id) == 0]
     if len(reports) >= 2:
         pool = reports
     ranked = sorted(pool, key=lambda i: (-echo(i), i))
@@ -744,11 +751,11 @@ def plan_outline(
             PlannedSection("background", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, back)]))
         )
 
-    reserved = {u.id for u in main if _FORWARD.search(u.text) or _ahead(u) or u.kind == "post"}
+    reserved = {u.id for u in main if _looks_ahead(u.text) or _ahead(u) or u.kind == "post"}
     # what to watch: plans not yet overtaken, those naming a day still ahead ("hears arguments on
     # Nov. 5") first
     ahead = [i for i in articles if _ahead(ev.units[i])]
-    fresh_forward = [i for i in articles if _FORWARD.search(ev.units[i].text) and i not in ahead]
+    fresh_forward = [i for i in articles if _looks_ahead(ev.units[i].text) and i not in ahead]
     pool = [i for i in articles if i not in used and i not in reserved]
     for sec in theme_sections(ev, pool, used, headings, verbs, per_section, max_words * 0.8 - words, latest):
         take(sec.units())
