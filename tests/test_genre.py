@@ -51,3 +51,11 @@ def test_link_section_and_feed_categories_mark_comment():
     assert genre(_item("The grid after the strikes", url="https://news.example/world/2025/10/grid")) == REPORT
     assert genre(_item("The grid after the strikes", tags=["Europe", "Analysis"])) == COMMENT
     assert genre(_item("The grid after the strikes", tags=["Europe", "Energy"])) == REPORT
+
+
+def test_odd_input_is_classified_without_raising():
+    assert genre(_item("Opinion: x", url="http://[::1/opinion/x")) == COMMENT
+    assert genre(_item("The grid", url="http://[::1/opinion/x")) == REPORT
+    assert genre(Item(id="x", source_id="s", text="")) == REPORT
+    odd = Item(id="x", source_id="s", title="The grid", text="", extra={"tags": [None, 3, "  Analysis "]})
+    assert genre(odd) == COMMENT

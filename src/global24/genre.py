@@ -56,9 +56,16 @@ def genre(item: Item) -> str:
         return COMMENT
     if isinstance(tags, list) and any(isinstance(t, str) and _LABEL_TAG.match(t.strip()) for t in tags):
         return COMMENT
-    if item.url and _SECTION.search(urlsplit(item.url).path or ""):
+    if item.url and _SECTION.search(_path(item.url)):
         return COMMENT
     return REPORT
+
+
+def _path(url: str) -> str:
+    try:
+        return urlsplit(url).path or ""
+    except ValueError:  # "http://[::1/…": an unbalanced IPv6 host; the item is still classified
+        return ""
 
 
 def rank(kind: str) -> int:
