@@ -97,3 +97,13 @@ def test_a_schedule_whose_day_has_come_is_not_written_as_news(wsettings):
     said = [s.text for sec in a.sections for p in sec.paragraphs for s in p]
     assert said and not any("moves to Dodger Stadium" in t for t in said)
     assert not any("moves to Dodger Stadium" in e["text"] for e in a.timeline)
+
+
+def test_a_timeline_day_is_told_by_a_report_before_a_column(wsettings):
+    # on 29 October Melissa crossed Cuba (a report); an explainer looked back on the whole storm that day
+    items = corpus_story("hurricane-melissa")
+    a = write_article(None, items, wsettings)
+    by_id = {it.id: it for it in items}
+    days = {e["date"]: e for e in a.timeline}
+    assert "2025-10-29" in days
+    assert genre(by_id[days["2025-10-29"]["item_id"]]) == REPORT

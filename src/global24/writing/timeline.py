@@ -138,7 +138,11 @@ def build_timeline(
     used_groups: set[int] = set()
     per_day = 1 if len(by_day) >= 4 else 2
     for d in sorted(by_day):
-        ranked = sorted(by_day[d], key=lambda e: (e.basis != "text", e.unit.id in used, -e.unit.score))
+        # a day's entry is what a report said happened, before a column's reading of it
+        ranked = sorted(
+            by_day[d],
+            key=lambda e: (e.basis != "text", e.unit.id in used, ev.genre_rank(e.unit.item_id), -e.unit.score),
+        )
         n = 0
         for e in ranked:
             if e.unit.group in used_groups or n >= per_day or e.unit.dangling:
