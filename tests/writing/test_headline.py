@@ -85,6 +85,11 @@ def test_a_superlative_is_not_a_heading():
         "Sales at the unit grew at the fastest pace since 2022, the company said.",
     ]
     assert heading_for(texts, set(), "What happened").lower() != "the fastest"
+    rendezvous = [
+        "The spacecraft docked with the station early on Saturday, the fastest rendezvous yet for a Chinese crew.",
+        "It was the fastest rendezvous of any Chinese crewed mission so far, the agency said.",
+    ]
+    assert "fastest" not in heading_for(rendezvous, set(), "What happened").lower()
 
 
 def test_a_schedule_whose_day_has_come_is_not_written_as_news(wsettings):

@@ -45,3 +45,13 @@ def test_a_day_ahead_is_a_plan_and_a_day_told_in_the_past_is_not(text, published
 def test_the_side_clause_of_a_plan_does_not_make_it_past():
     u = _unit("Apple reports results for its fiscal fourth quarter, which ended in late September, on Thursday.", TUE)
     assert day_ahead(u) == date(2025, 10, 30) == unit_day(u)
+
+
+def test_a_weekday_told_in_the_past_but_ahead_by_the_calendar_gets_no_day():
+    # written on Friday about "Sunday" in the past tense: last Sunday or a misprint, no way to tell;
+    # the nearest-day rule would date it two days after it was written
+    u = _unit("European governments condemned the killings in El Fasher, the city taken by the RSF on Sunday.", FRI)
+    assert unit_day(u) is None
+    # an infinitive after the past verb looks ahead again
+    plan = _unit("Managers were reportedly told to prepare for notifications to begin on Tuesday.", MON)
+    assert day_ahead(plan) == date(2025, 10, 28)

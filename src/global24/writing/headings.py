@@ -280,8 +280,8 @@ def heading_for(
             and not (cover >= 2 and cover * 2 > len(texts) and _noun(p, texts))
         ):
             continue  # a lone common word heads a section only when most of it is about that thing
-        if len(toks) == 1 and low[0].endswith("est") and low[0] not in _EST_NOUNS:
-            continue  # "the fastest" growth: a superlative, not a topic
+        if low[0].endswith("est") and low[0] not in _EST_NOUNS and len(low[0]) > 4:
+            continue  # "the fastest (rendezvous)": a superlative is a claim, not a topic
         fresh = sum(t not in stale for t in low) / len(low)
         if fresh < 0.5:
             continue

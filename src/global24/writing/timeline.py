@@ -49,6 +49,16 @@ def _first_day(u: Unit) -> tuple[tx.DateMention, date] | None:
         if d.weekday is not None and after is not None and after.day is not None and after.start - d.end <= 3:
             continue  # "Monday, 27 October": the date says which Monday
         resolved = tx.resolve_date(d, u.published, future=future)
+        if (
+            resolved is not None
+            and d.day is None
+            and not future
+            and resolved > u.published.date()
+            and _told_as_past(u.text, d.start)
+        ):
+            # told in the past, yet the nearest such day is still ahead ("the city taken by the RSF
+            # on Sunday", written on Friday): which week it was cannot be told, so no day is given
+            continue
         if resolved is not None:
             return d, resolved
     return None
@@ -69,27 +79,31 @@ _PLANNED = {"expected", "scheduled", "due", "set", "planned", "slated", "poised"
 def _told_as_past(text: str, start: int) -> bool:
     clause = re.split(r"[,;:—–(]", text[:start])[-1]
     words = re.findall(r"[A-Za-z'’]+", clause)[-8:]
+    past = False
     for k, w in enumerate(words):
         low = w.lower()
         if low in _PLANNED:
             return False  # "was expected on Tuesday": the day still looked ahead to
-        past = (low.endswith("ed") and len(low) > 4) or low in _PARTICIPLES
-        if past and not (k and words[k - 1].lower() in _AUX):
-            return True
-    return False
+        if low in ("to", "will"):
+            past = False  # "told to prepare for notifications to begin on Tuesday": the day is the plan's
+        elif ((low.endswith("ed") and len(low) > 4) or low in _PARTICIPLES) and not (
+            k and words[k - 1].lower() in _AUX
+        ):
+            past = True
+    return past
 
 
 def day_ahead(u: Unit) -> date | None:
-    """The day a sentence looks ahead to: one later than the day it was written on, named as a
-    date, or as a weekday the sentence does not tell in the past."""
+    """The day a sentence looks ahead to: one later than the day it was written on (a weekday
+    told in the past is not read as a day ahead)."""
     found = _first_day(u)
     if found is None or u.published is None:
         return None
     mention, day = found
     if day <= u.published.date():
         return None
-    if mention.day is None and (_told_as_past(u.text, mention.start) or (day - u.published.date()).days > 3):
-        return None  # a weekday told in the past, or one the "next such day" rule pushed a week out
+    if mention.day is None and (day - u.published.date()).days > 3:
+        return None  # a weekday the "next such day" rule pushed a week out ("on Tuesday", said on Wednesday)
     return day
 
 
