@@ -95,3 +95,7 @@ def test_openings_that_lean_on_an_earlier_sentence_are_dangling():
     assert not _is_dangling("Leaving the palace, Mr. Trump pointed back toward the Emperor.")
     assert not _is_dangling("Earlier this week the British government rejected calls for an inquiry.")
     assert not _is_dangling("The Emperor greeted the president at the palace entrance.")
+    # a demonstrative as the subject after an opening phrase points back too
+    assert _is_dangling("By wind speed and pressure, that ties the 1935 Labor Day hurricane for the record.")
+    assert not _is_dangling("On Tuesday, that country's president signed the decree.")
+    assert not _is_dangling("In Tokyo, that evening's banquet was cancelled for the first time.")

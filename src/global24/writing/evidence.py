@@ -65,9 +65,13 @@ _DANGLING = re.compile(
 _PRONOUN = {"he", "she", "they", "him", "her", "it", "its", "his", "their", "them"}
 
 
+_THAT_SUBJECT = re.compile(r"^[^,]{0,40},\s+(?:that|this|these|those)\s+(?!\w+['’]s\b)[a-z]+\b")
+
+
 def _is_dangling(text: str) -> bool:
-    """Opens with a pronoun or connective, or its subject is a pronoun ("On Tuesday he met …")."""
-    if _DANGLING.match(text):
+    """Opens with a pronoun or connective, or its subject is a pronoun ("On Tuesday he met …",
+    "By wind speed and pressure, that ties …")."""
+    if _DANGLING.match(text) or _THAT_SUBJECT.match(text):
         return True
     for k, w in enumerate(re.findall(r"[\w'’]+", text)[:6]):
         if w.lower() in _PRONOUN:
