@@ -26,6 +26,11 @@ def _item(title: str, url: str | None = None, tags: list[str] | None = None, tex
         "Will the Fed cut again in December?",
         "Analyse : ce que change la victoire de Biya",
         "Por qué Río no tiene una cifra única de muertos",
+        "【解説】日米首脳会談で何が決まったのか",
+        "社説：重要鉱物の枠組みは第一歩にすぎない",
+        "Analýza: Babišova vláda a rozpočet",
+        "Мнение: что означает перемирие",
+        "تحليل: ماذا بعد سقوط الفاشر",
     ],
 )
 def test_titles_that_mark_comment(title):
@@ -40,6 +45,8 @@ def test_titles_that_mark_comment(title):
         "Will Smith to star in new series",
         "Alassane Ouattara réélu pour un quatrième mandat avec 89,8 % des voix",
         "Louvre inquiry widens with five more arrests",
+        "日米首脳、重要鉱物の枠組みに署名",
+        "Column of smoke rises over Kyiv after strikes",
     ],
 )
 def test_titles_of_reports(title):

@@ -27,10 +27,21 @@ _LABELS = (
     "análisis|opinión|columna|tribuna|entrevista|"  # es
     "análise|opinião|coluna|"  # pt
     "kommentar|meinung|leitartikel|hintergrund|"  # de
-    "commento|editoriale|opinione"  # it
+    "commento|editoriale|opinione|"  # it
+    "opinie|achtergrond|"  # nl
+    "analýza|komentář|názor|"  # cs
+    "анализ|мнение|колонка|комментарий|"  # ru
+    "ανάλυση|γνώμη|άποψη|σχόλιο|"  # el
+    "تحليل|رأي|مقال رأي|"  # ar
+    "ניתוח|דעה|פרשנות|"  # he
+    "विश्लेषण|राय|संपादकीय|"  # hi
+    "解説|社説|コラム|分析|論評|オピニオン|評論|社评|评论|观点|분석|사설|칼럼"  # ja, zh, ko
 )
 # "Analysis: …", "OPINION | …", "Explainer – …"; and "…, explained" / "…, answered" at the end
-_LABEL_TITLE = re.compile(rf"^\s*(?:{_LABELS})\s*[:|–—]\s*|,?\s+(?:explained|answered)\s*$", re.IGNORECASE)
+_LABEL_TITLE = re.compile(
+    rf"^\s*(?:{_LABELS})\s*[:：|–—]\s*|^\s*[【〈《\[「]\s*(?:{_LABELS})\s*[】〉》\]」]|,?\s+(?:explained|answered)\s*$",
+    re.IGNORECASE,
+)
 _LABEL_TAG = re.compile(rf"^(?:{_LABELS})$", re.IGNORECASE)
 # a title asked rather than told ("Will …?" ends in its mark); case-sensitive, so the WHO stays out
 _ASKED = re.compile(
