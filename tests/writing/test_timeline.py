@@ -55,3 +55,10 @@ def test_a_weekday_told_in_the_past_but_ahead_by_the_calendar_gets_no_day():
     # an infinitive after the past verb looks ahead again
     plan = _unit("Managers were reportedly told to prepare for notifications to begin on Tuesday.", MON)
     assert day_ahead(plan) == date(2025, 10, 28)
+
+
+def test_a_date_that_names_something_is_not_when_it_happened():
+    won = _unit("The council declared Biya the winner of the Oct. 12 presidential election on Monday.", TUE)
+    assert unit_day(won) == date(2025, 10, 27)
+    assert unit_day(_unit("Biggest test of the Oct. 10 ceasefire so far.", TUE)) is None
+    assert unit_day(_unit("The vote was held on Oct. 12 under heavy security.", TUE)) == date(2025, 10, 12)

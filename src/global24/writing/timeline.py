@@ -45,6 +45,8 @@ def _first_day(u: Unit) -> tuple[tx.DateMention, date] | None:
     for k, d in enumerate(mentions):
         if d.day is None and d.weekday is None:
             continue
+        if _ATTRIBUTIVE_BEFORE.search(u.text[: d.start]) and _ATTRIBUTIVE_AFTER.match(u.text[d.end :]):
+            continue  # "since the Oct. 10 ceasefire", "the Oct. 12 election": a name for something, not when
         after = mentions[k + 1] if k + 1 < len(mentions) else None
         if d.weekday is not None and after is not None and after.day is not None and after.start - d.end <= 3:
             continue  # "Monday, 27 October": the date says which Monday
@@ -64,6 +66,8 @@ def _first_day(u: Unit) -> tuple[tx.DateMention, date] | None:
     return None
 
 
+_ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:the|its|their|his|her)\s+$", re.IGNORECASE)
+_ATTRIBUTIVE_AFTER = re.compile(r"\s+[a-z][a-z\-]+")
 # the verb just before a weekday tells a past day ("the index published on Friday", "the city
 # taken by the RSF on Sunday") from one to come ("the series moves to Toronto on Friday")
 _PARTICIPLES = {
