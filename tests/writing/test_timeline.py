@@ -62,3 +62,25 @@ def test_a_date_that_names_something_is_not_when_it_happened():
     assert unit_day(won) == date(2025, 10, 27)
     assert unit_day(_unit("Biggest test of the Oct. 10 ceasefire so far.", TUE)) is None
     assert unit_day(_unit("The vote was held on Oct. 12 under heavy security.", TUE)) == date(2025, 10, 12)
+
+
+def test_the_edge_of_a_span_is_not_the_day_of_the_event():
+    shut = _unit("Schools in Dar es Salaam are closed since Monday, the government said.", FRI)
+    assert unit_day(shut) is None
+
+
+def test_a_plan_is_not_put_on_the_timeline_by_its_publication_day():
+    from global24.models import Item
+    from global24.writing.evidence import build_evidence
+    from global24.writing.timeline import build_timeline
+
+    texts = [
+        (MON, "Finance ministers of the bloc met in Brussels and agreed the outline of a joint budget."),
+        (TUE, "The joint budget is due to be signed by European Union finance ministers in the coming days."),
+        (WED, "Lawmakers of the bloc approved the joint budget in a late vote, with 312 members in favour."),
+    ]
+    items = [Item(id=f"i{k}", source_id=f"s{k}", text=t, published_at=at) for k, (at, t) in enumerate(texts)]
+    entries = build_timeline(build_evidence(items), avoid=set())
+    said = [e.unit.text for e in entries]
+    assert any("approved" in t for t in said) and any("agreed" in t for t in said)
+    assert not any("due to be signed" in t for t in said)
