@@ -112,3 +112,16 @@ def test_a_timeline_day_is_told_by_a_report_before_a_column(wsettings):
     days = {e["date"]: e for e in a.timeline}
     assert "2025-10-29" in days
     assert genre(by_id[days["2025-10-29"]["item_id"]]) == REPORT
+
+
+def test_a_report_of_preparations_is_overtaken_once_the_news_has_moved_on(wsettings):
+    mon = datetime(2025, 10, 27, 22, 30, tzinfo=UTC)
+    early = _unit("Amazon is preparing to eliminate as many as 30,000 corporate jobs, a news report said.", mon)
+    assert not _stale(early, datetime(2025, 10, 28, 12, tzinfo=UTC))
+    assert _stale(early, datetime(2025, 10, 31, 20, tzinfo=UTC))
+    # the article tells the announcement (14,000) and leaves the early report to the timeline
+    a = write_article(None, corpus_story("amazon-layoffs"), wsettings)
+    said = [s.text for sec in a.sections if sec.kind != "timeline" for p in sec.paragraphs for s in p]
+    assert not any("30,000" in t for t in said)
+    assert "14,000" in a.dek
+    assert any("30,000" in e["text"] for e in a.timeline)

@@ -63,7 +63,8 @@ HEADLINE_LEDE_WORDS = 50  # the headline's own opening sentence is the dek up to
 _FORWARD = re.compile(
     r"\b(will|expects?|(?:is|are|was|were) expected to|plans? to|planned|(?:is|are|was|were) set to|"
     r"(?:is|are|was|were) due (?:to|at|in|on|for|back)|"
-    r"scheduled|next (?:week|month|year)|upcoming|later this|in the coming|aims? to|intends? to|is to|are to)\b",
+    r"scheduled|next (?:week|month|year)|upcoming|later this|in the coming|aims? to|intends? to|is to|are to|"
+    r"(?:is|are|was|were) (?:preparing|poised|getting ready) to)\b",
     re.IGNORECASE,
 )
 _REACTION = re.compile(
