@@ -212,3 +212,15 @@ def test_what_to_watch_is_said_in_the_sentences_own_words_not_in_an_aside():
     assert not _looks_ahead("The crisis in Myanmar, which plans to hold elections in December, remained unresolved.")
     # an aside closed by a comma leaves the main clause to look ahead
     assert _looks_ahead("The Fed, which cut rates on Wednesday, will meet again in December.")
+
+
+def test_a_company_referred_to_is_not_a_topic():
+    # Amazon's background once read "Background: The Company"
+    texts = [
+        "The company's previous largest cuts came in 2022 and 2023, when it eliminated about 27,000 roles "
+        "after a hiring surge during the pandemic.",
+        "Seattle, where Amazon built its headquarters campus, holds the company's largest concentration of "
+        "office workers, and many of them had been through earlier rounds of cuts in 2022 and 2023.",
+    ]
+    used = {"Amazon to cut about 14,000 corporate jobs", "The Cuts"}
+    assert heading_for(texts, used, "").lower() not in ("the company", "company")

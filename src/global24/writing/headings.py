@@ -133,6 +133,7 @@ _ROLES = {
     "emperor", "king", "queen", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "spokesperson",
     "spokesman", "spokeswoman", "chief", "head", "secretary", "new", "former", "first", "vice", "deputy",
     "people", "reporters", "government", "country", "countries", "two", "state",
+    "company", "companies", "firm", "group", "agency",
 }  # fmt: skip
 
 
