@@ -84,3 +84,22 @@ def test_a_plan_is_not_put_on_the_timeline_by_its_publication_day():
     said = [e.unit.text for e in entries]
     assert any("approved" in t for t in said) and any("agreed" in t for t in said)
     assert not any("due to be signed" in t for t in said)
+
+
+def test_a_day_is_told_by_what_happened_not_by_what_was_due():
+    from global24.models import Item
+    from global24.writing.evidence import build_evidence
+    from global24.writing.timeline import build_timeline
+
+    texts = [
+        (MON, "The President of France arrived in Tokyo on Monday for a three-day visit to Japan."),
+        (TUE, "The President of France was due to visit Tokyo again on Tuesday for talks with the Prime Minister "
+              "of Japan on the visit, Japan and France."),
+        (TUE, "Two defence ministers signed a pact at a naval base on Tuesday, officials said."),
+        (WED, "The President of France left Tokyo for Seoul on Wednesday after signing the defence pact."),
+        (THU, "The President of France met the President of South Korea in Seoul on Thursday."),
+    ]  # fmt: skip
+    items = [Item(id=f"i{k}", source_id=f"s{k}", text=t, published_at=at) for k, (at, t) in enumerate(texts)]
+    entries = build_timeline(build_evidence(items), avoid=set())
+    tuesday = [e.unit.text for e in entries if e.day == date(2025, 10, 28)]
+    assert tuesday and all("signed a pact" in t for t in tuesday), tuesday

@@ -166,7 +166,13 @@ def build_timeline(
         # a day's entry is what a report said happened, before a column's reading of it
         ranked = sorted(
             by_day[d],
-            key=lambda e: (e.basis != "text", ev.genre_rank(e.unit.item_id), e.unit.id in used, -e.unit.score),
+            key=lambda e: (
+                e.basis != "text",
+                ev.genre_rank(e.unit.item_id),
+                bool(_SCHEDULED.search(e.unit.text)),  # what happened that day before what was due
+                e.unit.id in used,
+                -e.unit.score,
+            ),
         )
         n = 0
         for e in ranked:
