@@ -10,7 +10,7 @@ from global24.models import Item
 from global24.writing import write_article
 from global24.writing.evidence import Unit, build_evidence, units_from_item
 from global24.writing.headings import heading_for
-from global24.writing.outline import _stale
+from global24.writing.plans import stale
 from tests.writing.conftest import corpus_story
 
 
@@ -60,11 +60,11 @@ def test_a_forecast_told_on_a_named_day_is_not_an_overtaken_plan():
     thu = datetime(2025, 10, 30, 22, 0, tzinfo=UTC)
     fri = datetime(2025, 10, 31, 12, 0, tzinfo=UTC)
     said = _unit("Apple told investors on Thursday that it expects revenue to grow 10% to 12%.", thu)
-    assert not _stale(said, fri)
+    assert not stale(said, fri)
     # a plan for a day that has since come is overtaken; so is any plan two days on
     plan = _unit("Game 3 is scheduled for Monday at Dodger Stadium.", datetime(2025, 10, 26, 4, tzinfo=UTC))
-    assert _stale(plan, datetime(2025, 10, 28, 4, tzinfo=UTC))
-    assert _stale(said, datetime(2025, 11, 2, 12, tzinfo=UTC))
+    assert stale(plan, datetime(2025, 10, 28, 4, tzinfo=UTC))
+    assert stale(said, datetime(2025, 11, 2, 12, tzinfo=UTC))
 
 
 def test_a_plural_pronoun_after_a_named_subject_stands_alone():
@@ -95,8 +95,8 @@ def test_a_superlative_is_not_a_heading():
 def test_a_schedule_whose_day_has_come_is_not_written_as_news(wsettings):
     sun = datetime(2025, 10, 26, 3, 20, tzinfo=UTC)
     plan = _unit("The series moves to Dodger Stadium for Game 3 on Monday.", sun)
-    assert not _stale(plan, datetime(2025, 10, 26, 20, tzinfo=UTC))  # Monday still ahead
-    assert _stale(plan, datetime(2025, 10, 28, 4, tzinfo=UTC))
+    assert not stale(plan, datetime(2025, 10, 26, 20, tzinfo=UTC))  # Monday still ahead
+    assert stale(plan, datetime(2025, 10, 28, 4, tzinfo=UTC))
     # the World Series ran past that Monday: neither a section nor the timeline repeats the schedule
     a = write_article(None, corpus_story("world-series-2025"), wsettings)
     said = [s.text for sec in a.sections for p in sec.paragraphs for s in p]
@@ -117,8 +117,8 @@ def test_a_timeline_day_is_told_by_a_report_before_a_column(wsettings):
 def test_a_report_of_preparations_is_overtaken_once_the_news_has_moved_on(wsettings):
     mon = datetime(2025, 10, 27, 22, 30, tzinfo=UTC)
     early = _unit("Amazon is preparing to eliminate as many as 30,000 corporate jobs, a news report said.", mon)
-    assert not _stale(early, datetime(2025, 10, 28, 12, tzinfo=UTC))
-    assert _stale(early, datetime(2025, 10, 31, 20, tzinfo=UTC))
+    assert not stale(early, datetime(2025, 10, 28, 12, tzinfo=UTC))
+    assert stale(early, datetime(2025, 10, 31, 20, tzinfo=UTC))
     # the article tells the announcement (14,000) and leaves the early report to the timeline
     a = write_article(None, corpus_story("amazon-layoffs"), wsettings)
     said = [s.text for sec in a.sections if sec.kind != "timeline" for p in sec.paragraphs for s in p]

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from global24.models import Item
 from global24.writing.evidence import build_evidence
-from global24.writing.outline import _stale, heading_for, plan_outline, short_name
+from global24.writing.outline import heading_for, plan_outline, short_name
+from global24.writing.plans import stale
 
 
 def test_thematic_headings_come_from_their_sections(tokyo_items):
@@ -128,8 +129,8 @@ def test_plans_overtaken_by_later_reports_are_stale():
     )
     latest = datetime(2025, 10, 29, 9, tzinfo=UTC)
     by_item = {u.item_id: u for u in ev.units}
-    assert _stale(by_item["a"], latest)
-    assert not _stale(by_item["b"], latest)
+    assert stale(by_item["a"], latest)
+    assert not stale(by_item["b"], latest)
 
 
 def _dated(n: int, day: int, text: str) -> Item:
@@ -166,7 +167,7 @@ def test_a_visit_announced_as_due_is_stale_once_it_happened():
             )
         ]
     )
-    assert _stale(ev.units[0], latest)
+    assert stale(ev.units[0], latest)
 
 
 def test_a_weekday_with_its_date_is_read_by_the_date():
@@ -179,10 +180,10 @@ def test_a_weekday_with_its_date_is_read_by_the_date():
         (datetime(2025, 10, 26, 1, tzinfo=UTC), datetime(2025, 10, 26, 12, tzinfo=UTC), False),
         (datetime(2025, 11, 24, 5, tzinfo=UTC), datetime(2025, 11, 25, 9, tzinfo=UTC), True),
     ]
-    for published, latest, stale in cases:
+    for published, latest, overtaken in cases:
         ev = build_evidence([Item(id="p", source_id="s", text=text, published_at=published, fetched_at=published)])
         assert unit_day(ev.units[0]) == datetime(2025, 10, 27).date()
-        assert _stale(ev.units[0], latest) is stale
+        assert stale(ev.units[0], latest) is overtaken
 
 
 def test_a_plan_for_a_later_day_is_watched_not_put_on_the_timeline(tokyo_items):
@@ -204,14 +205,14 @@ def test_a_plan_for_a_later_day_is_watched_not_put_on_the_timeline(tokyo_items):
 
 
 def test_what_to_watch_is_said_in_the_sentences_own_words_not_in_an_aside():
-    from global24.writing.outline import _looks_ahead
+    from global24.writing.plans import looks_ahead
 
-    assert _looks_ahead("Biya is due to be sworn in before parliament in the coming days.")
-    assert _looks_ahead("Federal and state authorities have said they will coordinate more closely.")
-    assert not _looks_ahead("The spacecraft is carrying four mice, which scientists will use to study bone loss.")
-    assert not _looks_ahead("The crisis in Myanmar, which plans to hold elections in December, remained unresolved.")
+    assert looks_ahead("Biya is due to be sworn in before parliament in the coming days.")
+    assert looks_ahead("Federal and state authorities have said they will coordinate more closely.")
+    assert not looks_ahead("The spacecraft is carrying four mice, which scientists will use to study bone loss.")
+    assert not looks_ahead("The crisis in Myanmar, which plans to hold elections in December, remained unresolved.")
     # an aside closed by a comma leaves the main clause to look ahead
-    assert _looks_ahead("The Fed, which cut rates on Wednesday, will meet again in December.")
+    assert looks_ahead("The Fed, which cut rates on Wednesday, will meet again in December.")
 
 
 def test_a_company_referred_to_is_not_a_topic():

@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
@@ -27,7 +27,16 @@ from global24.writing.differ import Disagreement, find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
 from global24.writing.labels import join_names, label
-from global24.writing.timeline import Entry, build_timeline, day_ahead, unit_day
+from global24.writing.plans import (
+    FORWARD,
+    PAST,
+    historical,
+    latest_report,
+    looks_ahead,
+    names_day_ahead,
+    stale,
+)
+from global24.writing.timeline import Entry, build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
     "security": {"military", "defense", "defence", "troops", "missile", "army", "navy", "weapon", "nuclear",
@@ -54,29 +63,11 @@ THEMES: dict[str, set[str]] = {
     "health": {"health", "patient", "vaccine", "disease", "virus", "outbreak", "doctor", "medical"},
 }  # fmt: skip
 _THEME_STEMS = {k: {tx.stem(w) for w in v} | v for k, v in THEMES.items()}
-_HISTORY = re.compile(
-    r"\b(since (?:19|20)\d\d|decades?|years ago|last (?:year|time)|previous(?:ly)?|"
-    r"history|historic|the late|earlier this year|in the past)\b",
-    re.IGNORECASE,
-)
 HEADLINE_LEDE_WORDS = 50  # the headline's own opening sentence is the dek up to this length
-_FORWARD = re.compile(
-    r"\b(will|expects?|(?:is|are|was|were) expected to|plans? to|planned|(?:is|are|was|were) set to|"
-    r"(?:is|are|was|were) due (?:to|at|in|on|for|back)|"
-    r"scheduled|next (?:week|month|year)|upcoming|later this|in the coming|aims? to|intends? to|is to|are to|"
-    r"(?:is|are|was|were) (?:preparing|poised|getting ready) to)\b",
-    re.IGNORECASE,
-)
 _REACTION = re.compile(
     r"\b(welcomed|criticis(?:ed|m)|criticiz(?:ed|m)|condemn(?:ed|ation)|praised|slammed|hailed|protested|"
     r"denounced|applauded|reacted|responded|outrage|outraged|celebrated|blasted|decried|reaction)\b",
     re.IGNORECASE,
-)
-
-
-_PAST = re.compile(
-    r"\b(?:[a-z]{3,}ed|said|was|were|met|left|cut|held|took|made|won|lost|fell|rose|struck|hit|began|came|"
-    r"gave|kept|sent|shot|spoke|told|went|killed)\b"
 )
 
 
@@ -192,13 +183,13 @@ def post_quote(ev: Evidence, item_id: str, latest: datetime | None = None) -> li
     if not units:
         return []
     first = units[0]
-    if first.dangling or first.score <= 0 or not _says_something(first.text) or _stale(first, latest):
+    if first.dangling or first.score <= 0 or not _says_something(first.text) or stale(first, latest):
         return []
     run = [first.id]
     if sum(u.words for u in units) > QUOTE_WORDS:
         return run
     for prev, u in zip(units, units[1:], strict=False):
-        if u.position != prev.position + 1 or not _says_something(u.text) or _stale(u, latest):
+        if u.position != prev.position + 1 or not _says_something(u.text) or stale(u, latest):
             break
         run.append(u.id)
     return run
@@ -264,7 +255,7 @@ def _passages(ev: Evidence, heads: list[int], blocked: set[int], latest: datetim
                 or f.group in groups
                 or f.score <= 0
                 or not informative(f)
-                or _stale(f, latest)
+                or stale(f, latest)
             ):
                 break
             run.append(f.id)
@@ -493,50 +484,6 @@ def _lower_first(ev: Evidence, text: str) -> str:
     return low + text[len(first) :] if common else text
 
 
-def _latest(ev: Evidence) -> datetime | None:
-    times = [u.published for u in ev.units if u.published and not u.background]
-    return max(times) if times else None
-
-
-def _stale(u: Unit, latest: datetime | None) -> bool:
-    """A forward-looking sentence overtaken by later reports ("talks are planned for Tuesday")."""
-    if latest is None or u.published is None:
-        return False
-    day = day_ahead(u)
-    if day is not None:
-        # a day still ahead when it was written ("Game 4 is on Tuesday night"): a plan, and
-        # overtaken once the latest report is from that day or later
-        return day <= latest.date()
-    if not _FORWARD.search(u.text):
-        return False
-    # undated, or the day named is the one it was said on ("told investors on Thursday that it
-    # expects …"): overtaken once a day of later reporting has gone by
-    return latest - u.published > timedelta(hours=24)
-
-
-_ASIDE = re.compile(r",\s+(?:which|who|whose|where)\b[^,]*$")
-
-
-def _looks_ahead(text: str) -> bool:
-    """Says what is to come in its own words, not in an aside about something else ("four mice,
-    which scientists will use …", "Myanmar, which … plans to hold elections")."""
-    return any(not _ASIDE.search(text[: m.start()]) for m in _FORWARD.finditer(text))
-
-
-def _ahead(u: Unit) -> bool:
-    """Looks ahead to a day later than the one it was written on: a plan or a date to come."""
-    return day_ahead(u) is not None
-
-
-def _historical(u: Unit, year: int | None) -> bool:
-    if _HISTORY.search(u.text):
-        return True
-    if year is None:
-        return False
-    years = [d.year for d in u.dates if d.year] + [int(q.values[0]) for q in u.quantities if q.kind == "year"]
-    return any(y < year for y in years)
-
-
 def lead_plan(
     ev: Evidence, pool: list[int], words: int, headline_item: str | None = None
 ) -> tuple[int | None, list[int]]:
@@ -555,8 +502,8 @@ def lead_plan(
     def newsy(u: Unit) -> bool:
         """Names the actors, reports rather than quotes, and tells what happened (not what is to come)."""
         n = len(set(u.entities) & key)
-        ahead = _FORWARD.search(u.text)
-        if u.quote is not None or (ahead and not _PAST.search(u.text[: ahead.start()])):
+        ahead = FORWARD.search(u.text)
+        if u.quote is not None or (ahead and not PAST.search(u.text[: ahead.start()])):
             return False  # a plan reported before anything happened ("will meet"), or a quotation
         day = unit_day(u)
         if day is not None and u.published is not None and day > u.published.date():
@@ -654,7 +601,7 @@ def _follow_on(
                     and f.group not in groups
                     and f.score > 0
                     and informative(f)
-                    and not _stale(f, latest)
+                    and not stale(f, latest)
                     and not (k + 1 < len(para) and para[k + 1].unit == f.id)
                 ):
                     para.insert(k + 1, Planned(f.id))
@@ -673,7 +620,7 @@ def plan_outline(
     headline_item: str | None = None,
 ) -> Outline:
     """Choose the sections and their evidence for one story."""
-    latest = _latest(ev)
+    latest = latest_report(ev)
     own = [u for u in ev.units if u.lang == ev.lang and u.score > 0]
     main = [u for u in own if not u.background]
     # a set without titles is headlined by its best sentence: that one is said already
@@ -681,7 +628,7 @@ def plan_outline(
     articles = [
         u.id
         for u in main
-        if u.kind != "post" and not u.dangling and not _stale(u, latest) and informative(u) and u.id not in said
+        if u.kind != "post" and not u.dangling and not stale(u, latest) and informative(u) and u.id not in said
     ]
     used: list[int] = list(said)
     sections: list[PlannedSection] = []
@@ -740,7 +687,7 @@ def plan_outline(
     key_names = {e for e, n in story_names.items() if n >= 2}
     bg = [u.id for u in own if u.background and len(set(u.entities) & key_names) >= 2 and informative(u)]
     year = latest.year if latest else None
-    hist = [i for i in articles if _historical(ev.units[i], year) and i not in used]
+    hist = [i for i in articles if historical(ev.units[i], year) and i not in used]
     back = mmr(ev, bg, 4, avoid=used) + mmr(ev, hist, 3, avoid=used)
     back = list(dict.fromkeys(back))
     if back:
@@ -752,11 +699,11 @@ def plan_outline(
             PlannedSection("background", h, _paragraphs(ev, [Planned(i) for i in _reading_order(ev, back)]))
         )
 
-    reserved = {u.id for u in main if _looks_ahead(u.text) or _ahead(u) or u.kind == "post"}
+    reserved = {u.id for u in main if looks_ahead(u.text) or names_day_ahead(u) or u.kind == "post"}
     # what to watch: plans not yet overtaken, those naming a day still ahead ("hears arguments on
     # Nov. 5") first
-    ahead = [i for i in articles if _ahead(ev.units[i])]
-    fresh_forward = [i for i in articles if _looks_ahead(ev.units[i].text) and i not in ahead]
+    ahead = [i for i in articles if names_day_ahead(ev.units[i])]
+    fresh_forward = [i for i in articles if looks_ahead(ev.units[i].text) and i not in ahead]
     pool = [i for i in articles if i not in used and i not in reserved]
     for sec in theme_sections(ev, pool, used, headings, verbs, per_section, max_words * 0.8 - words, latest):
         take(sec.units())
