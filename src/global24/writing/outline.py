@@ -641,8 +641,8 @@ def plan_outline(
         used.extend(ids)
         words += sum(ev.units[i].words for i in ids)
 
-    # the dek is the story's best short news sentence; the lead section then tells
-    # what happened from the other items' opening sentences, in the order it happened
+    # the dek is the headline's own opening sentence (else the best short report opening); the
+    # lead section then tells what happened from the other items' openings, in the order it happened
     dek, lead = lead_plan(ev, articles, lead_words, headline_item)
     if dek is not None:
         used.append(dek)

@@ -105,7 +105,10 @@ def _told_as_past(text: str, start: int) -> bool:
 def day_ahead(u: Unit) -> date | None:
     """The day a sentence looks ahead to: one later than the day it was written on (a weekday
     told in the past is not read as a day ahead)."""
-    found = _first_day(u)
+    return _ahead(u, _first_day(u))
+
+
+def _ahead(u: Unit, found: tuple[tx.DateMention, date] | None) -> date | None:
     if found is None or u.published is None:
         return None
     mention, day = found
@@ -128,14 +131,15 @@ def build_timeline(
     for u in ev.units:
         if u.background or u.duplicate or u.lang != ev.lang or u.id in avoid or not informative(u):
             continue
-        d = unit_day(u)
+        found = _first_day(u)
+        d = found[1] if found else None
         # a sentence looking ahead from a past date is about something else ("will host … after
         # parliament elected her on 21 October"): its date belongs to a side clause
         if d is not None and u.published and d < u.published.date() and _FUTURE.search(u.text):
             continue
         # and one looking ahead to a later day than it was written on is a plan, not yet an event
         # ("The series moves to Dodger Stadium for Game 3 on Monday", written on Sunday)
-        if day_ahead(u) is not None:
+        if _ahead(u, found) is not None:
             continue
         if d is not None:
             by_day.setdefault(d, []).append(Entry(d, u, "text"))
