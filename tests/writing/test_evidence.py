@@ -99,3 +99,5 @@ def test_openings_that_lean_on_an_earlier_sentence_are_dangling():
     assert _is_dangling("By wind speed and pressure, that ties the 1935 Labor Day hurricane for the record.")
     assert not _is_dangling("On Tuesday, that country's president signed the decree.")
     assert not _is_dangling("In Tokyo, that evening's banquet was cancelled for the first time.")
+    assert _is_dangling("The United States has since stepped in, with a $20 billion currency swap.")
+    assert not _is_dangling("The company has operated in Jamaica since 2019 and employs 400 people.")

@@ -66,12 +66,14 @@ _PRONOUN = {"he", "she", "they", "him", "her", "it", "its", "his", "their", "the
 
 
 _THAT_SUBJECT = re.compile(r"^[^,]{0,40},\s+(?:that|this|these|those)\s+(?!\w+['’]s\b)[a-z]+\b")
+# "The United States has since stepped in": since what, the sentence before says
+_SINCE_THEN = re.compile(r"\b(?:has|have|had)\s+since\s+(?:been\s+)?[a-z]+(?:ed|en)\b")
 
 
 def _is_dangling(text: str) -> bool:
     """Opens with a pronoun or connective, or its subject is a pronoun ("On Tuesday he met …",
     "By wind speed and pressure, that ties …")."""
-    if _DANGLING.match(text) or _THAT_SUBJECT.match(text):
+    if _DANGLING.match(text) or _THAT_SUBJECT.match(text) or _SINCE_THEN.search(text):
         return True
     for k, w in enumerate(re.findall(r"[\w'’]+", text)[:6]):
         if w.lower() in _PRONOUN:
