@@ -125,3 +125,15 @@ def test_a_report_of_preparations_is_overtaken_once_the_news_has_moved_on(wsetti
     assert not any("30,000" in t for t in said)
     assert "14,000" in a.dek
     assert any("30,000" in e["text"] for e in a.timeline)
+
+
+def test_a_section_does_not_give_the_same_figures_twice_in_two_outlets_words(wsettings):
+    # Alphabet's capital spending range ($91 billion to $93 billion) was in one section twice
+    a = write_article(None, corpus_story("alphabet-meta-earnings"), wsettings)
+    for sec in a.sections:
+        if sec.kind in ("timeline", "reactions", "differ"):
+            continue
+        said = [s.text for p in sec.paragraphs for s in p]
+        assert sum("$91 billion" in t and "$93 billion" in t for t in said) <= 1, sec.heading
+    body = " ".join(s.text for sec in a.sections for p in sec.paragraphs for s in p)
+    assert "$91 billion" in body  # said once, in the fuller wording

@@ -336,6 +336,25 @@ def _figures(u: Unit) -> frozenset[float]:
     return frozenset(v for q in u.quantities for v in q.values[:1])
 
 
+def _key_figures(u: Unit) -> frozenset[float]:
+    """The figures a sentence is about: sums, shares and counts past a dozen, not years or scores."""
+    return frozenset(
+        q.values[0]
+        for q in u.quantities
+        if q.values and q.kind != "year" and (q.kind in ("money", "percent") or q.values[0] > 12)
+    )
+
+
+def restates(u: Unit, v: Unit) -> bool:
+    """``u`` is another outlet's wording of figures ``v`` gives too (two or more, none new), and
+    ``v`` says them at least as fully, in as many words ("capital spending of $91 billion to $93
+    billion", twice)."""
+    mine, theirs = _key_figures(u), _key_figures(v)
+    if len(mine) < 2 or u.item_id == v.item_id or not mine <= theirs:
+        return False
+    return mine < theirs or (v.words, v.score, -v.id) > (u.words, u.score, -u.id)
+
+
 def _group(units: list[Unit], threshold: float = 0.6) -> dict[int, list[int]]:
     """Group units of different items that say the same (token Jaccard, same figures)."""
     parent = list(range(len(units)))

@@ -36,6 +36,7 @@ from global24.writing.plans import (
     names_day_ahead,
     stale,
 )
+from global24.writing.polish import follow_on, prune_restatements
 from global24.writing.timeline import Entry, build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
@@ -578,39 +579,6 @@ def lead_plan(
     return dek, _reading_order(ev, chosen)
 
 
-def _follow_on(
-    ev: Evidence, sections: list[PlannedSection], used: set[int], latest: datetime | None, budget: int
-) -> None:
-    """Bring back a dangling sentence ("Among those present was …") right after the
-    sentence it follows in its own item, where that sentence is already written: one
-    per paragraph, never a follower's follower, within ``budget`` words."""
-    nxt = {(u.item_id, u.position): u for u in ev.units}
-    groups = {ev.units[i].group for i in used}
-    for sec in sections:
-        if sec.kind not in ("lead", "background") and not sec.kind.startswith("theme:"):
-            continue
-        for para in sec.paragraphs:
-            for k, planned in enumerate(para):
-                u = ev.units[planned.unit]
-                f = nxt.get((u.item_id, u.position + 1))
-                if (
-                    f is not None
-                    and f.words <= budget
-                    and f.dangling
-                    and f.id not in used
-                    and f.group not in groups
-                    and f.score > 0
-                    and informative(f)
-                    and not stale(f, latest)
-                    and not (k + 1 < len(para) and para[k + 1].unit == f.id)
-                ):
-                    para.insert(k + 1, Planned(f.id))
-                    used.add(f.id)
-                    groups.add(f.group)
-                    budget -= f.words
-                    break
-
-
 def plan_outline(
     ev: Evidence,
     max_words: int = 1400,
@@ -779,5 +747,6 @@ def plan_outline(
                 "watch", label(ev.lang, "watch"), _paragraphs(ev, [Planned(i) for i in _reading_order(ev, watch)])
             )
         )
-    _follow_on(ev, sections, set(used) | ({dek} if dek is not None else set()), latest, max_words - words)
+    prune_restatements(ev, sections)
+    follow_on(ev, sections, set(used) | ({dek} if dek is not None else set()), latest, max_words - words)
     return Outline(sections, dek, timeline, disagreements)

@@ -1,0 +1,72 @@
+"""Last passes over an outline's planned sections, once every section is chosen.
+
+Sections are chosen one at a time, each from what the others left. Two things only show once
+they all stand: a sentence that leans on the one before it in its item ("Among those present
+was …") can come back where that sentence is written, and two outlets' wordings of the same
+figures can end up side by side in one section.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from global24.writing.evidence import Evidence, informative, restates
+from global24.writing.plans import stale
+
+if TYPE_CHECKING:
+    from global24.writing.outline import PlannedSection
+
+
+def prune_restatements(ev: Evidence, sections: list[PlannedSection]) -> None:
+    """In a section of three sentences or more, one outlet's figures said again by another go."""
+    for sec in sections:
+        if sec.kind not in ("lead", "background") and not sec.kind.startswith("theme:"):
+            continue
+        ids = sec.units()
+        drop = {a for a in ids for b in ids if a != b and restates(ev.units[a], ev.units[b])}
+        # and what leans on a dropped sentence ("The larger questions moved west …") goes with it
+        pos = {(ev.units[i].item_id, ev.units[i].position): i for i in ids}
+        for a in sorted(drop):
+            nxt = pos.get((ev.units[a].item_id, ev.units[a].position + 1))
+            while nxt is not None and ev.units[nxt].dangling:
+                drop.add(nxt)
+                nxt = pos.get((ev.units[nxt].item_id, ev.units[nxt].position + 1))
+        if drop and len(ids) - len(drop) >= 2:
+            paras = [[p for p in para if p.unit not in drop] for para in sec.paragraphs]
+            sec.paragraphs = [para for para in paras if para]
+
+
+def follow_on(
+    ev: Evidence, sections: list[PlannedSection], used: set[int], latest: datetime | None, budget: int
+) -> None:
+    """Bring back a dangling sentence ("Among those present was …") right after the
+    sentence it follows in its own item, where that sentence is already written: one
+    per paragraph, never a follower's follower, within ``budget`` words."""
+    from global24.writing.outline import Planned  # the outline imports this module
+
+    nxt = {(u.item_id, u.position): u for u in ev.units}
+    groups = {ev.units[i].group for i in used}
+    for sec in sections:
+        if sec.kind not in ("lead", "background") and not sec.kind.startswith("theme:"):
+            continue
+        for para in sec.paragraphs:
+            for k, planned in enumerate(para):
+                u = ev.units[planned.unit]
+                f = nxt.get((u.item_id, u.position + 1))
+                if (
+                    f is not None
+                    and f.words <= budget
+                    and f.dangling
+                    and f.id not in used
+                    and f.group not in groups
+                    and f.score > 0
+                    and informative(f)
+                    and not stale(f, latest)
+                    and not (k + 1 < len(para) and para[k + 1].unit == f.id)
+                ):
+                    para.insert(k + 1, Planned(f.id))
+                    used.add(f.id)
+                    groups.add(f.group)
+                    budget -= f.words
+                    break
