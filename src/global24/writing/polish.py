@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from global24.writing.evidence import Evidence, informative, restates
+from global24.writing.headings import heading_supported
 from global24.writing.plans import stale
 
 if TYPE_CHECKING:
@@ -19,22 +20,40 @@ if TYPE_CHECKING:
 
 
 def prune_restatements(ev: Evidence, sections: list[PlannedSection]) -> None:
-    """In a section of three sentences or more, one outlet's figures said again by another go."""
+    """In a section of three sentences or more, one outlet's figures said again by another go,
+    one at a time, while two sentences remain and the section's heading still holds."""
     for sec in sections:
         if sec.kind not in ("lead", "background") and not sec.kind.startswith("theme:"):
             continue
         ids = sec.units()
-        drop = {a for a in ids for b in ids if a != b and restates(ev.units[a], ev.units[b])}
-        # and what leans on a dropped sentence ("The larger questions moved west …") goes with it
         pos = {(ev.units[i].item_id, ev.units[i].position): i for i in ids}
-        for a in sorted(drop):
+        for a in sorted(ids, key=lambda i: (ev.units[i].words, ev.units[i].score)):
+            kept = sec.units()
+            if a not in kept or not any(b != a and restates(ev.units[a], ev.units[b]) for b in kept):
+                continue
+            drop = {a}  # and what leans on it ("The larger questions moved west …") goes with it
             nxt = pos.get((ev.units[a].item_id, ev.units[a].position + 1))
             while nxt is not None and ev.units[nxt].dangling:
                 drop.add(nxt)
                 nxt = pos.get((ev.units[nxt].item_id, ev.units[nxt].position + 1))
-        if drop and len(ids) - len(drop) >= 2:
             paras = [[p for p in para if p.unit not in drop] for para in sec.paragraphs]
-            sec.paragraphs = [para for para in paras if para]
+            paras = [para for para in paras if para]
+            if sum(len(para) for para in paras) >= 2 and _heading_holds(ev, sec, paras):
+                sec.paragraphs = paras
+
+
+def _heading_holds(ev: Evidence, sec: PlannedSection, paras: list) -> bool:
+    """A theme's own heading must still be what most of its passages are about."""
+    if not sec.kind.startswith("theme:") or sec.heading == sec.kind.split(":")[1].capitalize():
+        return True
+    passages: list[list[str]] = []
+    for para in paras:
+        for p in para:
+            u = ev.units[p.unit]
+            if not passages or not u.dangling:
+                passages.append([])
+            passages[-1].append(u.text)
+    return sum(heading_supported(sec.heading, run) for run in passages) * 2 > len(passages)
 
 
 def follow_on(
