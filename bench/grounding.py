@@ -3,7 +3,8 @@
 One article per story file (built from the file's items, as the desk would see
 them). For each writer: the share of sentences with a citation, and the share
 whose figures, dates and names all appear in a cited source, before and after
-verification. The extractive writer runs always; the llm writer runs side by
+verification; and a few checks of what a reader sees first (the dek) and last (the
+timeline), and of figures said twice in one section. The extractive writer runs always; the llm writer runs side by
 side when an endpoint is given (--llm-base-url) or when --local-llm starts
 llama-cpp-python's server with SmolLM2-135M-Instruct on 127.0.0.1.
 
@@ -62,6 +63,42 @@ def totals(rows: list[dict]) -> dict:
     }
 
 
+def shape(article, items) -> dict:
+    """What a reader sees first and reads last: is the dek a report's, from the headline's own item;
+    does the timeline date things after they were written, or draw on columns; does a section give
+    one outlet's figures twice in another's words?"""
+    from global24.genre import REPORT, genre
+    from global24.writing.evidence import build_evidence, restates
+
+    by_id = {it.id: it for it in items}
+    src = next((it for it in items if article.dek and article.dek in it.text), None)
+    head = next((it for it in items if it.title and it.title.strip() == article.headline), None)
+    after = comment = 0
+    for e in article.timeline:
+        it = by_id.get(e["item_id"])
+        if it is None:
+            continue
+        comment += genre(it) != REPORT
+        after += bool(it.published_at and e["date"] > it.published_at.date().isoformat())
+    ev = build_evidence(items)
+    unit_of = {(u.item_id, u.text): u for u in ev.units}
+    pairs = 0
+    for sec in article.sections:
+        if sec.kind in ("timeline", "reactions", "differ"):
+            continue
+        units = [unit_of.get((c.item_id, s.text)) for p in sec.paragraphs for s in p for c in s.citations[:1]]
+        units = [u for u in units if u is not None]
+        pairs += sum(1 for a in units for b in units if a is not b and restates(a, b))
+    return {
+        "dek_from_report": bool(src and genre(src) == REPORT),
+        "dek_from_headline_item": bool(src and head and src.id == head.id),
+        "timeline_entries": len(article.timeline),
+        "timeline_after_written": after,
+        "timeline_from_comment": comment,
+        "restated_in_section": pairs,
+    }
+
+
 def recheck(article, items) -> tuple[int, int, int]:
     """Independent re-check of the published article: (sentences, cited, verified)."""
     from global24.writing import verify_article
@@ -78,6 +115,7 @@ def run_writer(files: list[Path], settings: Settings, name: str) -> tuple[list[d
         row = score(a)
         n, cited, ok = recheck(a, items)
         row.update(story=f.stem, recheck_sentences=n, recheck_cited=cited, recheck_verified=ok)
+        row.update(shape(a, items))
         rows.append(row)
     return rows, time.perf_counter() - t0
 
@@ -160,6 +198,14 @@ def main(argv: list[str] | None = None) -> int:
         f"independent re-check of extractive articles: {sum(r['recheck_verified'] for r in ext)} of "
         f"{sum(r['recheck_sentences'] for r in ext)} sentences verified"
         + (f"; failing: {bad}" if bad else "")
+    )
+    n_tl = sum(r["timeline_entries"] for r in ext)
+    print(
+        f"article shape: dek from a report {sum(r['dek_from_report'] for r in ext)}/{len(ext)}, from the "
+        f"headline's own item {sum(r['dek_from_headline_item'] for r in ext)}/{len(ext)}; timeline entries "
+        f"dated after their item was written {sum(r['timeline_after_written'] for r in ext)}/{n_tl}, from "
+        f"comment {sum(r['timeline_from_comment'] for r in ext)}/{n_tl}; figures restated within a section "
+        f"{sum(r['restated_in_section'] for r in ext)}"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=str))
