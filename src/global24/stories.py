@@ -140,9 +140,12 @@ class StoryIndex:
         title = item.title or (feats.sample.split("\n", 1)[0][:120] if feats.sample else None)
         # the story is named by its most central report's title; a column's or an explainer's
         # ("Analysis: …", "Why …") only while no report has one, and any title before plain text
-        rank = (score if genre(item) == REPORT else COMMENT_TITLE + score * 1e-3) if item.title else -1.0
-        if title and (item.title and rank > s.title_score or s.title is None):
-            s.title, s.title_score = title, rank
+        if item.title and (score > s.title_score or s.title is None):  # only then can it name the story
+            rank = score if genre(item) == REPORT else COMMENT_TITLE + score * 1e-3
+            if rank > s.title_score or s.title is None:
+                s.title, s.title_score = item.title, rank
+        elif title and s.title is None:
+            s.title, s.title_score = title, -1.0
         if self.settings.cluster_multilingual:
             if emb is not None:
                 self.bridge.note_member(s.id, "", emb)

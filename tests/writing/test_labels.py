@@ -21,7 +21,7 @@ from global24.writing import (
 from global24.writing.evidence import build_evidence
 from global24.writing.labels import LABELS, date_label, join_names, label, prefix_patterns
 from global24.writing.llm import section_prompt
-from global24.writing.outline import PlannedSection
+from global24.writing.planned import PlannedSection
 from global24.writing.verify import split_attribution
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "writing"

@@ -15,7 +15,7 @@ from typing import Protocol
 from global24.models import Citation, Section, Sentence
 from global24.settings import Settings
 from global24.writing.evidence import Evidence
-from global24.writing.outline import Outline, Planned
+from global24.writing.planned import Outline, Planned
 
 
 @dataclass

@@ -17,7 +17,8 @@ from global24.writing.base import Draft, WriterError, citations_for, get_writer
 from global24.writing.evidence import Evidence, build_evidence
 from global24.writing.headline import attribution, choose_headline, gallery, source_list
 from global24.writing.lead import lead_units
-from global24.writing.outline import Outline, plan_outline
+from global24.writing.outline import plan_outline
+from global24.writing.planned import Outline
 from global24.writing.verify import check_sentence, enforce
 
 

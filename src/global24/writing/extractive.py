@@ -11,7 +11,7 @@ from global24.models import Section
 from global24.settings import Settings
 from global24.writing.base import Draft, register, sentence_for
 from global24.writing.evidence import Evidence
-from global24.writing.outline import Outline
+from global24.writing.planned import Outline
 
 
 @register("extractive")

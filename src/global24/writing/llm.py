@@ -23,7 +23,7 @@ from global24.settings import Settings
 from global24.writing.base import Draft, WriterError, citations_for, register, sentence_for
 from global24.writing.evidence import Evidence
 from global24.writing.labels import language_name
-from global24.writing.outline import Outline, PlannedSection
+from global24.writing.planned import Outline, PlannedSection
 
 STRUCTURED = {"timeline", "differ"}
 _MARK = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")

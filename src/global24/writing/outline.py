@@ -17,16 +17,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
 from global24 import text as tx
-from global24.writing.differ import Disagreement, find_disagreements
+from global24.writing.differ import find_disagreements
 from global24.writing.evidence import Evidence, Unit, informative, mmr
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
 from global24.writing.labels import join_names, label
+from global24.writing.planned import Outline, Planned, PlannedSection
 from global24.writing.plans import (
     FORWARD,
     PAST,
@@ -37,7 +37,7 @@ from global24.writing.plans import (
     stale,
 )
 from global24.writing.polish import follow_on, prune_restatements
-from global24.writing.timeline import Entry, build_timeline, unit_day
+from global24.writing.timeline import build_timeline, unit_day
 
 THEMES: dict[str, set[str]] = {
     "security": {"military", "defense", "defence", "troops", "missile", "army", "navy", "weapon", "nuclear",
@@ -70,36 +70,6 @@ _REACTION = re.compile(
     r"denounced|applauded|reacted|responded|outrage|outraged|celebrated|blasted|decried|reaction)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass
-class Planned:
-    """A sentence to be written: an evidence unit plus an optional attribution prefix."""
-
-    unit: int
-    prefix: str = ""
-    quoted: bool = False  # wrap the unit's text in quotation marks (posts)
-    # a quotation of several units (a whole post) opens on its first and closes on its last
-    opens: bool = True
-    closes: bool = True
-
-
-@dataclass
-class PlannedSection:
-    kind: str
-    heading: str
-    paragraphs: list[list[Planned]] = field(default_factory=list)
-
-    def units(self) -> list[int]:
-        return [p.unit for para in self.paragraphs for p in para]
-
-
-@dataclass
-class Outline:
-    sections: list[PlannedSection]
-    dek: int | None
-    timeline: list[Entry]
-    disagreements: list[Disagreement]
 
 
 _ORG_WORDS = {

@@ -9,14 +9,11 @@ figures can end up side by side in one section.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from global24.writing.evidence import Evidence, informative, restates
 from global24.writing.headings import heading_supported
+from global24.writing.planned import Planned, PlannedSection
 from global24.writing.plans import stale
-
-if TYPE_CHECKING:
-    from global24.writing.outline import PlannedSection
 
 
 def prune_restatements(ev: Evidence, sections: list[PlannedSection]) -> None:
@@ -62,8 +59,6 @@ def follow_on(
     """Bring back a dangling sentence ("Among those present was …") right after the
     sentence it follows in its own item, where that sentence is already written: one
     per paragraph, never a follower's follower, within ``budget`` words."""
-    from global24.writing.outline import Planned  # the outline imports this module
-
     nxt = {(u.item_id, u.position): u for u in ev.units}
     groups = {ev.units[i].group for i in used}
     for sec in sections:

@@ -47,7 +47,7 @@ def _first_day(u: Unit) -> tuple[tx.DateMention, date] | None:
             continue
         if _ATTRIBUTIVE_BEFORE.search(u.text[: d.start]) and _ATTRIBUTIVE_AFTER.match(u.text[d.end :]):
             continue  # "since the Oct. 10 ceasefire", "the Oct. 12 election": a name for something, not when
-        if _SINCE.search(u.text[: d.start]):
+        if _SPAN_EDGE.search(u.text[: d.start]):
             continue  # "had fled since Sunday", "by Monday": the edge of a span, not the day of the event
         after = mentions[k + 1] if k + 1 < len(mentions) else None
         if d.weekday is not None and after is not None and after.day is not None and after.start - d.end <= 3:
@@ -71,7 +71,7 @@ def _first_day(u: Unit) -> tuple[tx.DateMention, date] | None:
 # a schedule rather than a claim about the future ("is due to be sworn in", not "projects … will double")
 _SCHEDULED = re.compile(r"\b(?:is|are|was|were) (?:due|set|scheduled|expected) to\b|\bscheduled\b|\bin the coming days\b")
 _ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:the|its|their|his|her)\s+$", re.IGNORECASE)
-_SINCE = re.compile(r"\b(?:since|until|till|before|by)\s+(?:late\s+|early\s+)?$", re.IGNORECASE)
+_SPAN_EDGE = re.compile(r"\b(?:since|until|till|before|by)\s+(?:late\s+|early\s+)?$", re.IGNORECASE)
 _ATTRIBUTIVE_AFTER = re.compile(r"\s+[a-z][a-z\-]+")
 # the verb just before a weekday tells a past day ("the index published on Friday", "the city
 # taken by the RSF on Sunday") from one to come ("the series moves to Toronto on Friday")
