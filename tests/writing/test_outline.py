@@ -225,3 +225,16 @@ def test_a_company_referred_to_is_not_a_topic():
     ]
     used = {"Amazon to cut about 14,000 corporate jobs", "The Cuts"}
     assert heading_for(texts, used, "").lower() not in ("the company", "company")
+
+
+def test_a_broad_theme_heading_in_another_language_is_not_taken_for_a_phrase():
+    # the restatement pass keeps a section's heading true; a broad theme is true by construction,
+    # in whatever language its label is written ("Économie", not only "Economy")
+    from global24.writing.labels import label
+    from global24.writing.planned import Planned, PlannedSection
+    from global24.writing.polish import _heading_holds
+
+    text = "Le fonds de 125 milliards de dollars doit payer les pays qui protègent leurs forêts tropicales."
+    ev = build_evidence([Item(id="fr", source_id="s", lang="fr", text=text)])
+    sec = PlannedSection("theme:economy", label("fr", "economy"), [[Planned(0)]])
+    assert _heading_holds(ev, sec, sec.paragraphs)

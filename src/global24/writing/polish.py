@@ -12,6 +12,7 @@ from datetime import datetime
 
 from global24.writing.evidence import Evidence, informative, restates
 from global24.writing.headings import heading_supported
+from global24.writing.labels import LABELS, label
 from global24.writing.planned import Planned, PlannedSection
 from global24.writing.plans import stale
 
@@ -41,8 +42,9 @@ def prune_restatements(ev: Evidence, sections: list[PlannedSection]) -> None:
 
 def _heading_holds(ev: Evidence, sec: PlannedSection, paras: list) -> bool:
     """A theme's own heading must still be what most of its passages are about."""
-    if not sec.kind.startswith("theme:") or sec.heading == sec.kind.split(":")[1].capitalize():
-        return True
+    theme = sec.kind.split(":", 1)[1] if sec.kind.startswith("theme:") else ""
+    if not theme or (theme in LABELS["en"] and sec.heading == label(ev.lang, theme)):
+        return True  # a broad theme ("Economy", "Économie") was already found to be what most carry
     passages: list[list[str]] = []
     for para in paras:
         for p in para:
