@@ -597,3 +597,10 @@ def test_a_story_is_named_by_a_report_not_by_the_column_about_it():
         assert len(sids) == 1
         (story,) = c.stories(changed_only=False)
         assert story.title == report.title
+
+
+def test_cluster_reader_dates_an_undated_item_as_the_importer_does():
+    from global24.sources.jsonl import item_from_json as import_item
+
+    row = {"id": "a", "text": "Friday, March 23, 2007\nFifteen British Royal Navy personnel were captured."}
+    assert item_from_json(row, 0).published_at == import_item(row)[0].published_at == datetime(2007, 3, 23, 12, tzinfo=UTC)

@@ -164,3 +164,28 @@ def test_a_body_named_across_of_or_for_is_one_speaker():
     assert [q.speaker for q in said] == ["International Organization for Migration"]
     said = tx.quotations("The Bank of Japan said on Thursday that it would keep its policy rate at 0.5%.")
     assert [q.speaker for q in said] == ["Bank of Japan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Saturday, January 8, 2005\nU.S. citizens donating in 2005 may write off…", date(2005, 1, 8)),
+        ("December 29, 2004\nThe death toll rose.", date(2004, 12, 29)),
+        ("Saturday, March 26, 2005 Up to four times as many women as men died.", date(2005, 3, 26)),
+        ("Countries affected by the tsunami\nTuesday, January 4, 2005\nAid arrived.", date(2005, 1, 4)),
+        ("2005-01-08\nAid arrived.", date(2005, 1, 8)),
+        ("8 January 2005 — Aid arrived.", date(2005, 1, 8)),
+        ("On January 8, 2005 the law was signed.", None),  # a date inside the story's first sentence
+        ("Monday, the council met.", None),  # a weekday alone says no day
+        ("January 2005\nAid arrived.", None),  # no day of the month
+        ("Aid arrived.\nMore aid came.\nSaturday, January 8, 2005", None),  # not the opening lines
+    ],
+)
+def test_leading_date_reads_an_archive_dateline(text, day):
+    assert tx.leading_date(text) == day
+
+
+def test_wikinews_datelines_are_read(wikinews):
+    days = [tx.leading_date(it["text"]) for it in wikinews]
+    assert sum(d is not None for d in days) == len(wikinews)
+    assert all(date(2004, 12, 1) <= d <= date(2009, 12, 31) for d in days)

@@ -42,6 +42,7 @@ from global24 import crosslingual, features
 from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
 from global24.settings import Settings
+from global24.sources.jsonl import dateline_published
 from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
 from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
 
@@ -361,6 +362,8 @@ def item_from_json(row: dict[str, Any], seq: int) -> Item:
         except ValueError:
             published = None
     text = row.get("text")
+    if published is None and isinstance(text, str):
+        published = dateline_published(text)
     return Item(
         id=str(row.get("id")),
         source_id=str(row.get("source") or ""),

@@ -561,6 +561,34 @@ def dates(text: str) -> list[DateMention]:
     return out
 
 
+_DATELINE_LEAD = re.compile(
+    r"\s*(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?", re.IGNORECASE
+)
+
+
+def leading_date(text: str) -> date | None:
+    """The day a text gives on its own opening line, as news archives print it above the story.
+
+    "Saturday, January 8, 2005", "December 29, 2004", "8 January 2005" or "2005-01-08", alone on
+    the first line or the second (after a photo caption), or followed by the story's first words
+    on the same line. A full date (day, month, year) must open the line, after at most a weekday:
+    a date later in a sentence is what the sentence is about, not when it was written.
+    """
+    for line in text.lstrip().split("\n", 2)[:2]:
+        # a year run into the first word ("January 18, 2005Through a telethon") when markup is stripped
+        head = re.sub(r"\b((?:19|20)\d\d)(?=[A-Z])", r"\1 ", line.strip()[:80])
+        lead = _DATELINE_LEAD.match(head)
+        start = lead.end() if lead else 0
+        for m in dates(head):
+            if m.start < start:  # the weekday itself
+                continue
+            if m.start == start and m.year and m.month and m.day:
+                with contextlib.suppress(ValueError):
+                    return date(m.year, m.month, m.day)
+            break
+    return None
+
+
 def resolve_date(mention: DateMention, ref: datetime | date, future: bool = False) -> date | None:
     """The calendar day a mention names, read relative to ``ref`` (usually the item's publication).
 

@@ -146,3 +146,18 @@ def test_opml_garbage_is_an_error_not_an_exception():
         b'<opml version="2.0"><body><outline text="&lol2;" xmlUrl="https://a.example/"/></body></opml>'
     )
     assert read_opml(billion) == ([], "not OPML: entity declarations are not accepted")
+
+
+def test_an_undated_item_takes_the_day_its_text_opens_with():
+    dated = {"id": "a", "text": "Tuesday, July 12, 2005\nWest Yorkshire Police searched six houses in Leeds."}
+    item, problems = item_from_json(dated)
+    assert problems == [] and item.published_at == datetime(2005, 7, 12, 12, tzinfo=UTC)
+    # a stated publication time wins over the dateline; an unreadable one is reported, then the dateline stands in
+    given, _ = item_from_json(dated | {"published": "2005-07-13T08:00:00Z"})
+    assert given.published_at == datetime(2005, 7, 13, 8, tzinfo=UTC)
+    bad, problems = item_from_json(dated | {"published": "someday"})
+    assert bad.published_at == datetime(2005, 7, 12, 12, tzinfo=UTC) and "unreadable 'published'" in problems[0]
+    # a date inside the first sentence is what the story is about, not when it was written
+    plain, _ = item_from_json({"id": "b", "text": "On July 7, 2005, four bombs went off in London."})
+    assert plain.published_at is None
+    assert item_to_json(item)["published"] == "2005-07-12T12:00:00+00:00"

@@ -86,3 +86,26 @@ def test_verify_file_catches_a_tampered_article(tmp_path, wsettings):
     assert not report["ok"]
     assert report["unsupported"] == 2 and report["uncited"] == 1
     assert {r["check"] for r in report["reasons"]} == {"number", "cited"}
+
+
+def test_items_that_name_no_outlet_are_cited_by_title_and_still_count_apart(tmp_path, wsettings):
+    """An export without outlets: no made-up "unknown source", and each item still counts as its
+    own source (the Rio figures still disagree between items, not inside one pretend outlet)."""
+    rows = [json.loads(line) for line in RIO.read_text(encoding="utf-8").splitlines() if line.strip()]
+    p = tmp_path / "unnamed.jsonl"
+    p.write_text(
+        "".join(json.dumps({k: v for k, v in r.items() if k not in ("source", "url", "author")}) + "\n" for r in rows)
+    )
+    out = tmp_path / "a.md"
+    article = write_jsonl(p, out, "md", wsettings)
+    body = out.read_text(encoding="utf-8")
+    assert article.attribution == "Independent analysis based on open media"
+    assert "unknown source" not in body and "According to" not in body
+    assert "## Where sources differ" in body
+    listed = body.split("## Sources")[1].split("_Grounding")[0].strip().splitlines()
+    assert listed and all(". — " not in line and not line.split(". ", 1)[1].startswith("—") for line in listed)
+    # an item with only a link is credited to its site
+    from global24.models import Item
+    from global24.writing.evidence import source_name
+
+    assert source_name(Item(id="x", source_id="", text="t", url="https://www.example.org/a")) == "example.org"

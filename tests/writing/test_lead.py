@@ -41,3 +41,17 @@ def test_syndicated_copies_do_not_add_weight():
     ]
     ev = build_evidence(ITEMS + copies)
     assert "central bank" in ev.units[lead_units(ev, 20)[0]].text
+
+
+def test_a_report_quoting_a_phrase_is_not_a_quotation():
+    from global24.writing.outline import _mostly_quoted
+
+    report = (
+        'The Australian has reported that a website "run by associates of the president" says the 15 sailors '
+        "could face charges of espionage."
+    )
+    quotation = '"We had decided to release the lady in the group," said the council\'s secretary, Ali Larijani.'
+    ev = build_evidence([Item(id="a", source_id="s", text=report), Item(id="b", source_id="t", text=quotation)])
+    by_item = {u.item_id: u for u in ev.units}
+    assert by_item["a"].quote is not None and not _mostly_quoted(by_item["a"])
+    assert _mostly_quoted(by_item["b"])

@@ -69,6 +69,19 @@ def test_the_edge_of_a_span_is_not_the_day_of_the_event():
     assert unit_day(shut) is None
 
 
+def test_a_quoted_will_and_the_noun_will_do_not_move_a_day_ahead():
+    # written on Thursday 5 April 2007: "Wednesday" is the day before, not the one after
+    thu = datetime(2007, 4, 5, 12, tzinfo=UTC)
+    quoted = _unit(
+        "After the announcement on Wednesday, Blair told reporters that \"we will resolve this through dialogue.\"", thu
+    )
+    assert unit_day(quoted) == date(2007, 4, 4)
+    noun = _unit("After the announcement on Wednesday, Blair said Britain bore Iran no ill will.", thu)
+    assert unit_day(noun) == date(2007, 4, 4)
+    # the sentence's own "will" still looks ahead
+    assert unit_day(_unit("The crew will fly home on Wednesday.", thu)) == date(2007, 4, 11)
+
+
 def test_a_plan_is_not_put_on_the_timeline_by_its_publication_day():
     from global24.models import Item
     from global24.writing.evidence import build_evidence

@@ -12,12 +12,14 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from global24.models import Engagement, Image, Item, Source
 from global24.settings import Settings
 from global24.sources.base import CollectResult, Fetches, KnownUrls, ParseResult, parse_datetime, to_int
+from global24.text import leading_date
 
 KNOWN_KEYS = {
     "id",
@@ -62,6 +64,8 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
         published = parse_datetime(d.get("published"))
         if published is None:
             problems.append(f"unreadable 'published' {str(d.get('published'))[:40]!r} ignored")
+    if published is None:
+        published = dateline_published(text)
     engagement = Engagement()
     if isinstance(d.get("engagement"), dict):
         engagement = Engagement.from_dict(d["engagement"])
@@ -102,6 +106,16 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
         extra=extra,
     )
     return item, problems
+
+
+def dateline_published(text: str) -> datetime | None:
+    """Noon UTC of the day an undated item's text gives on its opening line (``text.leading_date``).
+
+    Archives and exports often carry the date only above the story ("Saturday, January 8,
+    2005"); noon keeps the day the same in every time zone a reader is likely to be in.
+    """
+    day = leading_date(text)
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC) if day else None
 
 
 def _opt_str(value: Any) -> str | None:

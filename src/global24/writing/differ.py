@@ -65,7 +65,12 @@ class Claim:
 
     @property
     def sources(self) -> list[str]:
-        return sorted({u.source for u in self.units})
+        return sorted({u.source for u in self.units if u.source})
+
+    @property
+    def outlets(self) -> int:
+        """How many independent sources state the value (an unnamed item counts as one)."""
+        return len({u.outlet for u in self.units})
 
 
 @dataclass
@@ -177,7 +182,7 @@ def _pair_strength(a: Claim, b: Claim) -> float:
     if not any(_CUE.search(u.text) for u in a.units + b.units):
         return 0.0
     both_items = {u.item_id for u in a.units} & {u.item_id for u in b.units}
-    return best + (1.0 if both_items else 0.0) + 0.25 * (len(a.sources) + len(b.sources))
+    return best + (1.0 if both_items else 0.0) + 0.25 * (a.outlets + b.outlets)
 
 
 def find_disagreements(ev: Evidence, max_items: int = 3) -> list[Disagreement]:

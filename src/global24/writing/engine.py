@@ -72,7 +72,7 @@ def change_note(previous: Article | None, article: Article) -> str:
         return f"First revision, from {len(article.sources)} sources."
     parts = []
     old_sources = {s.get("source") for s in previous.sources}
-    new_sources = sorted({s.get("source") for s in article.sources} - old_sources - {None})
+    new_sources = sorted({s.get("source") for s in article.sources} - old_sources - {None, ""})
     if new_sources:
         parts.append(
             f"+{len(new_sources)} source{'s' if len(new_sources) > 1 else ''} ({', '.join(new_sources[:4])})"

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -149,6 +150,12 @@ class Unit:
     def words(self) -> int:
         return tx.word_count(self.text, self.lang)
 
+    @property
+    def outlet(self) -> str:
+        """Who stands behind the sentence, for counting independent sources: the source's name, or
+        the item itself when no name is known (unnamed items are not all one outlet)."""
+        return self.source or f"item:{self.item_id}"
+
 
 @dataclass
 class Evidence:
@@ -184,7 +191,7 @@ class Evidence:
         return float(self.vectors[a] @ self.vectors[b])
 
     def source_count(self, uid: int) -> int:
-        return len({u.source for u in self.same_claim(uid)})
+        return len({u.outlet for u in self.same_claim(uid)})
 
 
 def item_lang(item: Item) -> str:
@@ -220,7 +227,15 @@ def main_language(units: list[Unit]) -> str:
 
 
 def source_name(item: Item) -> str:
-    return item.source_name or item.author or item.source_id or "unknown source"
+    """Who published the item: its outlet, else its author, else its link's site; "" when nothing says.
+
+    An unnamed item is never put under a made-up name: the article cites it by title alone, and
+    each unnamed item counts as a source of its own (:attr:`Unit.outlet`).
+    """
+    if item.source_name or item.author or item.source_id:
+        return item.source_name or item.author or item.source_id
+    host = (urlsplit(item.url).hostname or "") if item.url else ""
+    return host.removeprefix("www.")
 
 
 _CJK_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -436,7 +451,7 @@ def _score(ev: Evidence) -> None:
             continue
         central = FREQ_WEIGHT * freq[u.id] / fmax + (1 - FREQ_WEIGHT) * max(cent[u.id], 0.0) / cmax
         pos = 1.0 / math.sqrt(1 + u.position)
-        indep = len({x.source for x in ev.same_claim(u.id) if not x.duplicate or x is u})
+        indep = len({x.outlet for x in ev.same_claim(u.id) if not x.duplicate or x is u})
         length = 1.0 if 8 <= u.words <= 45 else (0.6 if u.words < 8 else 0.8)
         # a living story's later items carry its current state; weigh them a little more
         recency = 1.0

@@ -16,7 +16,7 @@ import numpy as np
 from global24 import text as tx
 from global24.models import Item, Section
 from global24.writing.evidence import Evidence, source_name
-from global24.writing.labels import join_names, label
+from global24.writing.labels import bare_attribution, join_names, label
 
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
 
@@ -101,9 +101,11 @@ def attribution(sections: list[Section], ev: Evidence, top: int = 2) -> tuple[st
                     it = ev.items.get(c.item_id)
                     if it is not None:
                         weight[source_name(it)] += 1.0 if k == 0 else 0.5
-    names = [n for n, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))]
-    if not names:
+    if not weight:
         return "", []
+    names = [n for n, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+    if not names:  # no cited item says who published it: the byline names no one
+        return bare_attribution(ev.lang), []
     head = names[:top]
     who = join_names(ev.lang, head, len(names) - len(head))
     return label(ev.lang, "attribution", who=who), names

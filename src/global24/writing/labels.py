@@ -226,6 +226,14 @@ def label(lang: str | None, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def bare_attribution(lang: str | None) -> str:
+    """The byline without names ("Independent analysis based on open media"), for a set whose
+    items name no outlet: the template cut before its name slot and the word or colon leading to it."""
+    text = label(base_lang(lang), "attribution")
+    head = text.partition("{who}")[0]
+    return re.sub(r"(?:\s+from)?\s*[:：]?\s*$", "", head)
+
+
 def join_names(lang: str | None, names: list[str], rest: int = 0) -> str:
     """ "A", "A and B", "A, B and 3 others" in ``lang``."""
     if not names:

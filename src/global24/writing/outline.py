@@ -172,7 +172,7 @@ def _quoted_post(ev: Evidence, run: list[int]) -> list[Planned]:
     who = ev.items[u.item_id].author or u.source
     return [
         Planned(
-            i, prefix=label(ev.lang, "posted", who=who) if k == 0 else "", quoted=True, opens=k == 0, closes=k == len(run) - 1
+            i, prefix=label(ev.lang, "posted", who=who) if k == 0 and who else "", quoted=True, opens=k == 0, closes=k == len(run) - 1
         )
         for k, i in enumerate(run)
     ]
@@ -455,6 +455,13 @@ def _lower_first(ev: Evidence, text: str) -> str:
     return low + text[len(first) :] if common else text
 
 
+def _mostly_quoted(u: Unit) -> bool:
+    """Someone's own words make up half the sentence or more: a quotation, not a report that
+    quotes a phrase ('an internet website "run by associates of Mahmoud Ahmadinejad" states …')."""
+    q = u.quote
+    return q is not None and q.direct and (q.end - q.start) * 2 >= len(u.text)
+
+
 def lead_plan(
     ev: Evidence, pool: list[int], words: int, headline_item: str | None = None
 ) -> tuple[int | None, list[int]]:
@@ -518,7 +525,7 @@ def lead_plan(
         and opening.id in set(pool)
         and opening.words <= HEADLINE_LEDE_WORDS
         and plain(opening)
-        and not (opening.quote is not None and opening.quote.direct)
+        and not _mostly_quoted(opening)
         and ev.genre_rank(opening.item_id) <= first
     ):
         dek = opening.id
@@ -690,14 +697,15 @@ def plan_outline(
                 for u in sorted(claim.units, key=lambda u: -u.score):
                     if (
                         u in both
-                        or u.source in seen_sources
+                        or u.outlet in seen_sources
                         or u.group in seen_groups
                         or len(seen_sources) >= 2
                     ):
                         continue
-                    seen_sources.add(u.source)
+                    seen_sources.add(u.outlet)
                     seen_groups.add(u.group)
-                    para.append(Planned(u.id, prefix=label(ev.lang, "according", source=u.source)))
+                    according = label(ev.lang, "according", source=u.source) if u.source else ""
+                    para.append(Planned(u.id, prefix=according))
             paras.append(para)
         sections.append(PlannedSection("differ", label(ev.lang, "differ"), paras))
 

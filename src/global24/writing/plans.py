@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 
 from global24.writing.evidence import Evidence, Unit
-from global24.writing.timeline import day_ahead
+from global24.writing.timeline import WILL, day_ahead
 
 HISTORY = re.compile(
     r"\b(since (?:19|20)\d\d|decades?|years ago|last (?:year|time)|previous(?:ly)?|"
@@ -21,7 +21,7 @@ HISTORY = re.compile(
     re.IGNORECASE,
 )
 FORWARD = re.compile(
-    r"\b(will|expects?|(?:is|are|was|were) expected to|plans? to|planned|(?:is|are|was|were) set to|"
+    rf"\b({WILL}|expects?|(?:is|are|was|were) expected to|plans? to|planned|(?:is|are|was|were) set to|"
     r"(?:is|are|was|were) due (?:to|at|in|on|for|back)|"
     r"scheduled|next (?:week|month|year)|upcoming|later this|in the coming|aims? to|intends? to|is to|are to|"
     r"(?:is|are|was|were) (?:preparing|poised|getting ready) to)\b",

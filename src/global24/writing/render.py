@@ -103,7 +103,8 @@ def article_to_markdown(article: Article) -> str:
         title = _title(s, s["item_id"])
         url = s.get("url")
         when = (s.get("published") or "")[:10]
-        line = f"{n}. {s.get('source', '')} — " + (f"[{title}]({url})" if url else title)
+        who = s.get("source") or ""
+        line = f"{n}. " + (f"{who} — " if who else "") + (f"[{title}]({url})" if url else title)
         line += f" ({when})" if when else ""
         out.append(line + (f"; {label(article.lang, 'copies', who=', '.join(copies))}" if copies else ""))
     g = article.grounding
@@ -164,7 +165,8 @@ def article_to_html(article: Article) -> str:
         link = f'<a href="{e(s["url"])}">{title}</a>' if s.get("url") else title
         also = f"; {e(label(article.lang, 'copies', who=', '.join(copies)))}" if copies else ""
         parts.append(
-            f'<li id="src-{n}">{e(s.get("source") or "")} — {link} {e((s.get("published") or "")[:10])}{also}</li>'
+            f'<li id="src-{n}">{e(s["source"]) + " — " if s.get("source") else ""}{link} '
+            f'{e((s.get("published") or "")[:10])}{also}</li>'
         )
     g = article.grounding
     parts.append(

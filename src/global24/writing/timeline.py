@@ -14,10 +14,21 @@ from datetime import date
 from global24 import text as tx
 from global24.writing.evidence import Evidence, Unit, informative
 
+# "will" as a verb, not the noun ("no ill will", "the will of the people")
+WILL = r"(?<!ill )(?<!good )(?<!free )(?<!the )(?<!political )(?<!own )will(?!\s+of\b)"
 _FUTURE = re.compile(
-    r"\b(will|is expected to|are expected to|plans? to|is set to|are set to|is due to|scheduled|upcoming|next)\b",
+    rf"\b({WILL}|is expected to|are expected to|plans? to|is set to|are set to|is due to|scheduled|upcoming|next)\b",
     re.IGNORECASE,
 )
+
+
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|„[^“”]*[“”]')
+
+
+def _own_words(text: str) -> str:
+    """The sentence with what it quotes blanked out (same length): a speaker's "will" in quotation
+    marks is not the tense the sentence tells its own day in."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
 
 
 def _stands_alone(u: Unit) -> bool:
@@ -40,7 +51,7 @@ def unit_day(u: Unit) -> date | None:
 def _first_day(u: Unit) -> tuple[tx.DateMention, date] | None:
     if u.published is None:
         return None
-    future = bool(_FUTURE.search(u.text))
+    future = bool(_FUTURE.search(_own_words(u.text)))
     mentions = u.dates
     for k, d in enumerate(mentions):
         if d.day is None and d.weekday is None:
@@ -135,7 +146,7 @@ def build_timeline(
         d = found[1] if found else None
         # a sentence looking ahead from a past date is about something else ("will host … after
         # parliament elected her on 21 October"): its date belongs to a side clause
-        if d is not None and u.published and d < u.published.date() and _FUTURE.search(u.text):
+        if d is not None and u.published and d < u.published.date() and _FUTURE.search(_own_words(u.text)):
             continue
         # and one looking ahead to a later day than it was written on is a plan, not yet an event
         # ("The series moves to Dodger Stadium for Game 3 on Monday", written on Sunday)
