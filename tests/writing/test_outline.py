@@ -238,3 +238,20 @@ def test_a_broad_theme_heading_in_another_language_is_not_taken_for_a_phrase():
     ev = build_evidence([Item(id="fr", source_id="s", lang="fr", text=text)])
     sec = PlannedSection("theme:economy", label("fr", "economy"), [[Planned(0)]])
     assert _heading_holds(ev, sec, sec.paragraphs)
+
+
+def test_a_quotation_that_names_no_speaker_is_not_what_to_watch():
+    items = [
+        _dated(1, 28, "The earthquake off Sumatra lasted about ten minutes, seismologists at Penn State said on "
+                      "Tuesday. Charles Ammon, a geoscientist, described the rupture. \"There will be more "
+                      "earthquakes of magnitude 9, and with 2 billion people on coasts there will be more losses.\""),
+        _dated(2, 27, "Relief agencies in Aceh said on Monday that the death toll from the earthquake had passed "
+                      "100,000. The United Nations will hold a donors' conference in Geneva on Thursday."),
+        _dated(3, 26, "Donors pledged $2 billion for Aceh and Sri Lanka on Sunday, the United Nations said. "
+                      "Seismologists at Penn State said the earthquake ruptured 800 miles of seabed."),
+    ]  # fmt: skip
+    ev = build_evidence(items)
+    outline = plan_outline(ev)
+    watch = [ev.units[p.unit].text for s in outline.sections if s.kind == "watch" for para in s.paragraphs for p in para]
+    assert any("donors' conference" in t for t in watch)
+    assert not any(t.startswith('"There will be') for t in watch)

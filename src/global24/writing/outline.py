@@ -647,8 +647,10 @@ def plan_outline(
     reserved = {u.id for u in main if looks_ahead(u.text) or names_day_ahead(u) or u.kind == "post"}
     # what to watch: plans not yet overtaken, those naming a day still ahead ("hears arguments on
     # Nov. 5") first
-    ahead = [i for i in articles if names_day_ahead(ev.units[i])]
-    fresh_forward = [i for i in articles if looks_ahead(ev.units[i].text) and i not in ahead]
+    # (not a quotation whose speaker the sentence does not name: "There will be more earthquakes…")
+    watchable = [i for i in articles if not (_mostly_quoted(ev.units[i]) and ev.units[i].quote.speaker is None)]
+    ahead = [i for i in watchable if names_day_ahead(ev.units[i])]
+    fresh_forward = [i for i in watchable if looks_ahead(ev.units[i].text) and i not in ahead]
     pool = [i for i in articles if i not in used and i not in reserved]
     for sec in theme_sections(ev, pool, used, headings, verbs, per_section, max_words * 0.8 - words, latest):
         take(sec.units())

@@ -83,7 +83,7 @@ def _first_day(u: Unit) -> tuple[tx.DateMention, date] | None:
 _SCHEDULED = re.compile(r"\b(?:is|are|was|were) (?:due|set|scheduled|expected) to\b|\bscheduled\b|\bin the coming days\b")
 _ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:the|its|their|his|her)\s+$", re.IGNORECASE)
 _SPAN_EDGE = re.compile(r"\b(?:since|until|till|before|by)\s+(?:late\s+|early\s+)?$", re.IGNORECASE)
-_ATTRIBUTIVE_AFTER = re.compile(r"\s+[a-z][a-z\-]+")
+_ATTRIBUTIVE_AFTER = re.compile(r"\s+[A-Za-z][a-z\-]+")  # "the Oct. 12 election", "the December 26 Indian Ocean tsunami"
 # the verb just before a weekday tells a past day ("the index published on Friday", "the city
 # taken by the RSF on Sunday") from one to come ("the series moves to Toronto on Friday")
 _PARTICIPLES = {
