@@ -604,3 +604,14 @@ def test_cluster_reader_dates_an_undated_item_as_the_importer_does():
 
     row = {"id": "a", "text": "Friday, March 23, 2007\nFifteen British Royal Navy personnel were captured."}
     assert item_from_json(row, 0).published_at == import_item(row)[0].published_at == datetime(2007, 3, 23, 12, tzinfo=UTC)
+
+
+def test_cluster_reader_reads_times_as_the_importer_does():
+    from global24.sources.jsonl import item_from_json as import_item
+
+    when = datetime(2025, 10, 28, 10, 0, tzinfo=UTC)
+    for value in ("2025-10-28T10:00:00Z", "Tue, 28 Oct 2025 10:00:00 GMT", 1761645600, 1761645600000, "1761645600"):
+        row = {"id": "a", "text": "x", "published": value}
+        assert item_from_json(row, 0).published_at == import_item(row)[0].published_at == when, value
+    for junk in (2025, True, "soon", float("nan")):
+        assert item_from_json({"id": "a", "text": "x", "published": junk}, 0).published_at is None, junk

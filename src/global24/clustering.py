@@ -34,7 +34,6 @@ import math
 import pickle
 import time
 from collections import Counter, deque
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from global24 import crosslingual, features
 from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
 from global24.settings import Settings
+from global24.sources.base import parse_datetime
 from global24.sources.jsonl import dateline_published
 from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
 from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
@@ -352,15 +352,8 @@ def assign_story(item: Item, clusterer: StoryClusterer) -> Assignment:
 
 def item_from_json(row: dict[str, Any], seq: int) -> Item:
     """An Item from one line of Item JSONL (ARCHITECTURE contract); tolerant of odd values."""
-    published = None
-    raw = row.get("published")
-    if isinstance(raw, str) and raw.strip():
-        try:
-            published = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
-            if published.tzinfo is None:
-                published = published.replace(tzinfo=UTC)
-        except ValueError:
-            published = None
+    # read as the importer reads it (ISO, RFC 2822, Unix time), so the batch sees what the desk sees
+    published = parse_datetime(row.get("published"))
     text = row.get("text")
     if published is None and isinstance(text, str):
         published = dateline_published(text)

@@ -310,13 +310,30 @@ def struct_to_datetime(value: time.struct_time | None) -> datetime | None:
         return None
 
 
+_EPOCH_MIN, _EPOCH_MAX = 100_000_000, 4_102_444_800  # 1973 .. 2100 in seconds: a smaller number is no news time
+
+
+def _from_epoch(value: float) -> datetime | None:
+    """Unix time in seconds, or in milliseconds when too large to be seconds (exports use both)."""
+    if not _EPOCH_MIN <= value < _EPOCH_MAX:
+        value /= 1000
+    if not _EPOCH_MIN <= value < _EPOCH_MAX:
+        return None
+    return datetime.fromtimestamp(value, tz=UTC)
+
+
 def parse_datetime(value: Any) -> datetime | None:
-    """ISO-8601 / RFC 2822 / loose date string as aware UTC datetime, else None."""
+    """ISO-8601 / RFC 2822 / loose date string, or Unix time (seconds or milliseconds, as a number
+    or a string of 10 or 13 digits), as aware UTC datetime, else None."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_epoch(float(value)) if value == value else None  # NaN is no time
     if not isinstance(value, str) or not value.strip():
         return None
     s = value.strip()
+    if s.isdigit() and len(s) in (10, 13):
+        return _from_epoch(float(s))
     try:
         dt = datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
