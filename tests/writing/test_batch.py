@@ -109,3 +109,21 @@ def test_items_that_name_no_outlet_are_cited_by_title_and_still_count_apart(tmp_
     from global24.writing.evidence import source_name
 
     assert source_name(Item(id="x", source_id="", text="t", url="https://www.example.org/a")) == "example.org"
+
+
+def test_syndicated_copies_in_a_file_are_marked_as_the_desk_marks_them(tmp_path):
+    rows = [json.loads(line) for line in RIO.read_text(encoding="utf-8").splitlines() if line.strip()]
+    original = max(rows, key=lambda r: len(r["text"].split()))
+    assert len(original["text"].split()) >= 60
+    copy = original | {"id": "copy", "source": "Copy Desk", "published": None}
+    near = original | {"id": "near", "source": "Near Desk", "text": original["text"].replace(".", ";", 1)}
+    named = rows[0] | {"id": "named", "duplicate_of": rows[1]["id"]}
+    bogus = rows[2] | {"id": "bogus", "duplicate_of": "no-such-item"}
+    p = tmp_path / "items.jsonl"
+    p.write_text("".join(json.dumps(r) + "\n" for r in [*rows, copy, near, named, bogus]))
+    items = {it.id: it for it in read_items_jsonl(p)[0]}
+    assert items["copy"].duplicate_of == original["id"]
+    assert items["near"].duplicate_of == original["id"]
+    assert items["named"].duplicate_of == rows[1]["id"]  # the file's own word is kept
+    assert items["bogus"].duplicate_of == rows[2]["id"]  # an unknown id is not: it copies row 2 verbatim
+    assert not any(items[r["id"]].duplicate_of for r in rows)

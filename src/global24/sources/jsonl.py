@@ -33,6 +33,7 @@ KNOWN_KEYS = {
     "author",
     "engagement",
     "images",
+    "duplicate_of",
 }
 MAX_LINE_CHARS = 2_000_000
 
@@ -103,6 +104,7 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
         engagement=engagement,
         images=images,
         source_name=source_name or (source.name if source is not None else None) or None,
+        duplicate_of=_opt_str(d.get("duplicate_of")),
         extra=extra,
     )
     return item, problems
@@ -143,6 +145,7 @@ def item_to_json(item: Item) -> dict[str, Any]:
             {k: v for k, v in (("url", i.url), ("caption", i.caption), ("credit", i.credit)) if v is not None}
             for i in item.images
         ],
+        "duplicate_of": item.duplicate_of,
     }
     return {k: v for k, v in d.items() if v is not None}
 

@@ -10,9 +10,12 @@ ARCHITECTURE.md: only ``id`` and ``text`` are required; other keys are kept in
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from global24.dedup import Deduplicator
 from global24.models import Article, Item, article_from_json, article_to_json
 from global24.settings import Settings
 from global24.sources.base import parse_datetime
@@ -22,13 +25,34 @@ from global24.writing.render import article_to_html, article_to_markdown
 from global24.writing.verify import verify_article
 
 
-def read_items_jsonl(path: str | Path) -> tuple[list[Item], list[str]]:
-    """Items of a JSONL file (the shared Item JSONL reader) and one message per unreadable line."""
-    return read_jsonl(Path(path))
+def read_items_jsonl(path: str | Path, settings: Settings | None = None) -> tuple[list[Item], list[str]]:
+    """Items of a JSONL file (the shared Item JSONL reader) and one message per unreadable line,
+    syndicated copies marked as the desk's ingest marks them (:func:`mark_copies`)."""
+    items, errors = read_jsonl(Path(path))
+    return mark_copies(items, settings or Settings()), errors
 
 
-def items_from_jsonl(path: str | Path) -> list[Item]:
-    return read_items_jsonl(path)[0]
+def mark_copies(items: list[Item], settings: Settings) -> list[Item]:
+    """The items with ``duplicate_of`` set where one copies an earlier one (same text, or a near
+    copy by MinHash), read in publication order as the live desk's dedup reads a stream.
+
+    A file is the whole world of a batch command: a wire story carried by three outlets is one
+    report corroborated, not three independent ones. A copy the file already names stays named.
+    """
+    dedup = Deduplicator(threshold=settings.dedup_threshold, window=timedelta(hours=settings.dedup_window_hours))
+    ids = {it.id for it in items}
+    found: dict[int, str | None] = {}
+    order = sorted(range(len(items)), key=lambda k: (items[k].published_at is None, items[k].when, k))
+    for k in order:
+        found[k] = dedup.check(items[k]).duplicate_of
+    return [
+        it if it.duplicate_of in ids and it.duplicate_of != it.id else replace(it, duplicate_of=found[k])
+        for k, it in enumerate(items)
+    ]
+
+
+def items_from_jsonl(path: str | Path, settings: Settings | None = None) -> list[Item]:
+    return read_items_jsonl(path, settings)[0]
 
 
 def render(article: Article, fmt: str) -> str:
@@ -43,7 +67,7 @@ def render(article: Article, fmt: str) -> str:
 
 def write_jsonl(in_path: str | Path, out_path: str | Path | None, fmt: str, settings: Settings) -> Article:
     """Write the article for every item in ``in_path``; save it to ``out_path`` in ``fmt``."""
-    items, errors = read_items_jsonl(in_path)
+    items, errors = read_items_jsonl(in_path, settings)
     article = write_article(None, items, settings)
     if errors:
         article.grounding["input_errors"] = errors
@@ -54,7 +78,7 @@ def write_jsonl(in_path: str | Path, out_path: str | Path | None, fmt: str, sett
 
 def summarize_jsonl(in_path: str | Path, words: int, settings: Settings) -> str:
     """Plain-text lead of the items in ``in_path``, at most ``words`` words."""
-    return summarize(items_from_jsonl(in_path), words, settings)
+    return summarize(items_from_jsonl(in_path, settings), words, settings)
 
 
 def embedded_items(article_json: dict[str, Any]) -> list[Item]:
@@ -88,7 +112,7 @@ def verify_json(
     data = json.loads(Path(article_path).read_text(encoding="utf-8"))
     article = article_from_json(data)
     if items_path:
-        items, basis = items_from_jsonl(items_path), f"items from {items_path}"
+        items, basis = items_from_jsonl(items_path, settings), f"items from {items_path}"
     else:
         items, basis = embedded_items(data), "texts embedded in the article's sources"
     min_support = settings.write_min_support if settings is not None else 0.6
