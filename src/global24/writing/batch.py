@@ -39,7 +39,9 @@ def mark_copies(items: list[Item], settings: Settings) -> list[Item]:
     A file is the whole world of a batch command: a wire story carried by three outlets is one
     report corroborated, not three independent ones. A copy the file already names stays named.
     """
-    dedup = Deduplicator(threshold=settings.dedup_threshold, window=timedelta(hours=settings.dedup_window_hours))
+    dedup = Deduplicator(
+        threshold=settings.dedup_threshold, window=timedelta(hours=settings.dedup_window_hours)
+    )
     ids = {it.id for it in items}
     found: dict[int, str | None] = {}
     order = sorted(range(len(items)), key=lambda k: (items[k].published_at is None, items[k].when, k))
