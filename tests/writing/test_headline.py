@@ -137,3 +137,13 @@ def test_a_section_does_not_give_the_same_figures_twice_in_two_outlets_words(wse
         assert sum("$91 billion" in t and "$93 billion" in t for t in said) <= 1, sec.heading
     body = " ".join(s.text for sec in a.sections for p in sec.paragraphs for s in p)
     assert "$91 billion" in body  # said once, in the fuller wording
+
+
+def test_a_filing_date_before_a_title_is_not_part_of_the_headline():
+    from global24.writing.headline import clean_title
+
+    assert clean_title("2005/01/08 Tsunami aid donations in 2005 deductible for 2004") == (
+        "Tsunami aid donations in 2005 deductible for 2004"
+    )
+    assert clean_title("2025-10-28: Fed cuts rates by a quarter point") == "Fed cuts rates by a quarter point"
+    assert clean_title("2024 election results are in") == "2024 election results are in"  # a year is a word

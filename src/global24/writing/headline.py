@@ -21,9 +21,16 @@ from global24.writing.labels import bare_attribution, join_names, label
 _SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
 
 
+_DATE_PREFIX = re.compile(r"^\(?(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}\)?\s*[-–—:|]?\s+")
+
+
 def clean_title(title: str) -> str:
-    """A title without a trailing " - Outlet" or " | Site" and without extra space."""
+    """A title without a trailing " - Outlet" or " | Site", without a leading filing date
+    ("2005/01/08 Tsunami aid donations…", as archives print it) and without extra space."""
     t = re.sub(r"\s+", " ", title).strip()
+    m = _DATE_PREFIX.match(t)
+    if m and len(t[m.end() :].split()) >= 4:
+        t = t[m.end() :]
     m = _SUFFIX.search(t)
     if m and len(t[: m.start()].split()) >= 4:
         t = t[: m.start()]
