@@ -147,3 +147,28 @@ def test_a_filing_date_before_a_title_is_not_part_of_the_headline():
     )
     assert clean_title("2025-10-28: Fed cuts rates by a quarter point") == "Fed cuts rates by a quarter point"
     assert clean_title("2024 election results are in") == "2024 election results are in"  # a year is a word
+
+
+def test_a_photo_caption_opening_the_headline_item_is_not_the_dek(wsettings):
+    from global24.writing.outline import _caption
+
+    def item(n: int, day: int, text: str, title: str | None = None) -> Item:
+        when = datetime(2009, 7, day, 9, tzinfo=UTC)
+        return Item(id=f"m{n}", source_id=f"s{n}", title=title, text=text, published_at=when, fetched_at=when)
+
+    items = [
+        item(1, 7, "Tuesday, July 7, 2009\nAmbulances at Russell Square, London after the July 7, 2005 bombings.\n"
+                   "A permanent memorial to the 52 victims of the July 7, 2005 London bombings was unveiled in Hyde "
+                   "Park on Tuesday by Prince Charles.\nThe memorial has 52 steel columns, one for each victim.",
+             title="Memorial to the victims of the July 7 London bombings unveiled in Hyde Park"),
+        item(2, 7, "Prince Charles unveiled a memorial in Hyde Park on Tuesday to the 52 people killed in the "
+                   "London bombings of July 7, 2005. Families of the victims laid roses at the columns."),
+        item(3, 6, "Families of the 52 people killed in the London bombings will gather in Hyde Park on Tuesday, "
+                   "when a memorial of 52 steel columns is unveiled."),
+    ]  # fmt: skip
+    article = write_article(None, items, wsettings)
+    assert article.headline.startswith("Memorial to the victims")
+    assert article.dek.startswith("A permanent memorial"), article.dek
+    units = {u.text: u for u in build_evidence(items).units}
+    assert _caption(units["Ambulances at Russell Square, London after the July 7, 2005 bombings."])
+    assert not _caption(units["Families of the victims laid roses at the columns."])

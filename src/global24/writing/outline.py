@@ -455,6 +455,23 @@ def _lower_first(ev: Evidence, text: str) -> str:
     return low + text[len(first) :] if common else text
 
 
+# a finite verb, or what usually comes with one: English captions and list lines have none
+_VERB_CUE = re.compile(
+    r"\b(?:[Ii]s|[Aa]re|[Ww]as|[Ww]ere|be|been|[Hh]as|[Hh]ave|[Hh]ad|will|would|can|could|may|might|must|"
+    r"shall|should|does|did|says?|said|told|spent|brought|bought|sold|paid|led|found|saw|put|set|ran|grew|"
+    r"drew|threw|flew|fought|sought|caught|stood|built|sent|felt|heard|meant|won|beat|broke|chose|drove|fell|"
+    r"got|gave|held|hurt|kept|knew|laid|let|lost|made|met|quit|rode|rose|shook|shot|shut|sank|sat|spoke|"
+    r"spread|stole|struck|swore|took|tore|wrote|became|began|came|went|cut|hit|cost|fled|forecast|withdrew|"
+    r"left|won|ended|opened|closed)\b|\b[a-z]{2,}(?:ed|en)\b"
+)
+
+
+def _caption(u: Unit) -> bool:
+    """A photo caption or a list line the page kept as text ("Ambulances at Russell Square, London
+    after the July 7, 2005 bombings."): short, English, and without a verb to tell anything."""
+    return u.lang == "en" and u.words <= 20 and not _VERB_CUE.search(u.text)
+
+
 def _mostly_quoted(u: Unit) -> bool:
     """Someone's own words make up half the sentence or more: a quotation, not a report that
     quotes a phrase ('an internet website "run by associates of Mahmoud Ahmadinejad" states …')."""
@@ -518,7 +535,9 @@ def lead_plan(
     # the headline's own report, told in its first sentence, says it best (as a wire lede
     # under its headline): headline and dek then tell one development, the latest chosen
     # (a wire lede reports speech, "Amazon said on Tuesday it would cut …", and may run long)
-    opening = min((u for u in ev.units if u.item_id == headline_item), key=lambda u: u.position, default=None)
+    opening = min(
+        (u for u in ev.units if u.item_id == headline_item and not _caption(u)), key=lambda u: u.position, default=None
+    )
     if (
         opening is not None
         and opening.position <= 2
