@@ -32,6 +32,10 @@ def test_datelines_bylines_and_date_lines_are_dropped():
     assert compress(Span("Thursday, January 27, 2005", 0, 26), True) is None
     c = compress(Span("Called the two countries allies at the strongest level. #Trump #Japan", 0, 70), False)
     assert c.text.endswith("level.")
+    # an image file's name a wiki template left before a quotation
+    text = "Cquote1.svg \tOn the occasion of the birth anniversary, Iran pardoned the 15 sailors."
+    c = compress(Span(text, 40, 40 + len(text)), False)
+    assert c.text.startswith("On the occasion") and c.start == 40 + text.index("On")
     # a dateline is only a dateline at the top of an item
     assert compress(
         Span("TOKYO (Wire) — Later text that is long enough here.", 0, 51), False

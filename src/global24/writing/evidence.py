@@ -49,6 +49,8 @@ _DATE_PREFIX = re.compile(
 _DATELINE_STUB = re.compile(r"^[A-Z][A-Z.'\- ]{2,30}(?:,\s*[A-Z][a-z]{1,6}\.)?$")
 _LEAD_DASH = re.compile(r"^[—–-]{1,2}\s+(?=\S)")
 _BULLET = re.compile(r"^(?:[*•·▪-]\s+)+")
+# an image file's name left in the text where a wiki template drew a picture ("Cquote1.svg  On the occasion…")
+_FILE_NAME = re.compile(r"^(?:[\w\-.]+\.(?:svg|png|jpe?g|gif|webp)\b\s*)+", re.IGNORECASE)
 _HASHTAGS = re.compile(r"(?:\s+#\w+)+\s*$")
 _DANGLING = re.compile(
     r"^(?:He|She|They|It|Its|His|Her|Their|This|That|These|Those|But|And|Also|Then|So|Yet|Still|Instead|"
@@ -261,9 +263,10 @@ def compress(span: tx.Span, first: bool) -> tx.Span | None:
             m = rx.match(text)
             if m and len(text) - m.end() > 20:
                 text, start = text[m.end() :], start + m.end()
-    m = _BULLET.match(text)
-    if m:
-        text, start = text[m.end() :], start + m.end()
+    for rx in (_BULLET, _FILE_NAME):
+        m = rx.match(text)
+        if m:
+            text, start = text[m.end() :], start + m.end()
     m = _HASHTAGS.search(text)
     if m and m.start() > 10:
         text = text[: m.start()]
