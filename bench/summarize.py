@@ -5,7 +5,9 @@ articles with human reference summaries). Every system gets the same input (the
 topic's articles, title + text) and the same sentence splitter; every output and
 every reference is cut to the first N words; ROUGE-N recall pools clipped n-gram
 matches over all references of a topic (Porter stemming, lower case, no stop-word
-removal), and topic scores are averaged.
+removal), and topic scores are averaged. Global24 reads the articles as `global24
+summarize --in` reads a file's lines (the Item JSONL reader, then the batch's
+syndicated-copy marking), so the dateline each WikiNews article opens with is its day.
 
 Topics in other languages (MultiLing's sets also come in Arabic, Czech, French, Greek,
 Hebrew and Hindi) are scored in their own words: a topic's language is what most of its
@@ -33,7 +35,9 @@ from global24 import text as tx
 from global24.letters import MARKS
 from global24.models import Item
 from global24.settings import Settings
+from global24.sources.jsonl import item_from_json
 from global24.writing import summarize
+from global24.writing.batch import mark_copies
 from global24.writing.evidence import item_lang
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,17 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     secs = Counter()
     for t in topics:
         for lang, docs, references in language_groups(t):
-            items = [
-                Item(
-                    id=d["id"],
-                    source_id=d["id"],
-                    source_name=d["id"],
-                    title=d.get("title"),
-                    text=d["text"],
-                    lang=lang,
-                )
-                for d in docs
-            ]
+            # read as `global24 summarize --in` reads a file's lines (the contract reader: no outlet
+            # named, so each article counts as its own source; the dateline read as its day)
+            lines = [{"id": d["id"], "title": d.get("title"), "text": d["text"], "lang": lang} for d in docs]
+            items = mark_copies([item_from_json(row)[0] for row in lines], settings)
             refs = [cut(r, args.words, lang) for r in references]
             row = {"topic": t["topic"] + ("" if lang == "en" else f".{lang}"), "lang": lang}
             for name in systems:

@@ -127,3 +127,23 @@ def test_syndicated_copies_in_a_file_are_marked_as_the_desk_marks_them(tmp_path)
     assert items["named"].duplicate_of == rows[1]["id"]  # the file's own word is kept
     assert items["bogus"].duplicate_of == rows[2]["id"]  # an unknown id is not: it copies row 2 verbatim
     assert not any(items[r["id"]].duplicate_of for r in rows)
+
+
+def test_a_summary_leaves_out_plans_later_reports_overtook(tmp_path, wsettings):
+    rows = [
+        {"id": "a", "published": "2025-10-27T09:00:00Z",
+         "text": "Negotiators from Pakistan and Afghanistan met in Istanbul on Monday for a second round of "
+                 "talks on the ceasefire. A third round of talks is planned for later in the week in Istanbul, "
+                 "Turkish officials said."},
+        {"id": "b", "published": "2025-10-30T09:00:00Z",
+         "text": "Pakistan and Afghanistan agreed on Thursday to keep their ceasefire in place after talks in "
+                 "Istanbul, Turkey's foreign ministry said. The two sides will meet again in Istanbul on Nov. 6."},
+        {"id": "c", "published": "2025-10-31T09:00:00Z",
+         "text": "The ceasefire between Pakistan and Afghanistan held on Friday after the Istanbul talks, officials "
+                 "on both sides of the border said. Trade through the Torkham crossing stayed closed."},
+    ]  # fmt: skip
+    p = tmp_path / "items.jsonl"
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    summary = summarize_jsonl(p, 200, wsettings)
+    assert "agreed on Thursday to keep their ceasefire" in summary
+    assert "is planned for later in the week" not in summary

@@ -13,6 +13,7 @@ from collections import Counter
 
 from global24 import text as tx
 from global24.writing.evidence import Evidence, Unit
+from global24.writing.plans import latest_report, stale
 
 CENTRALITY = 0.15  # share of the evidence score in a sentence's value
 
@@ -31,7 +32,10 @@ def default_pool(ev: Evidence, words: int = 0) -> list[int]:
     When those hold fewer than ``words`` words (short sentences: Czech, Hebrew and Arabic say
     in six words what English says in eight), shorter ones of four words or more may fill it.
     """
-    ok = [u for u in ev.units if u.lang == ev.lang and not u.background and u.score > 0]
+    latest = latest_report(ev)
+    # a plan later reports overtook ("Other events are planned around London for later in the day",
+    # written a year before the set's newest article) is not news any more
+    ok = [u for u in ev.units if u.lang == ev.lang and not u.background and u.score > 0 and not stale(u, latest)]
     pool = [u.id for u in ok if u.kind != "post" and u.words >= 8 and not u.dangling]
     if pool and sum(ev.units[i].words for i in pool) < words:
         pool += [u.id for u in ok if u.kind != "post" and 4 <= u.words < 8 and not u.dangling]
