@@ -189,3 +189,18 @@ def test_wikinews_datelines_are_read(wikinews):
     days = [tx.leading_date(it["text"]) for it in wikinews]
     assert sum(d is not None for d in days) == len(wikinews)
     assert all(date(2004, 12, 1) <= d <= date(2009, 12, 31) for d in days)
+
+
+def test_a_clock_time_before_its_time_zone_ends_no_sentence():
+    text = (
+        "The eye came ashore around 1 p.m. EDT as a Category 5. It launched at 11:44 p.m. Beijing time on a "
+        "Long March-2F rocket.\nThe polls closed at 9 p.m. Counting began at once."
+    )
+    spans = tx.sentences(text)
+    assert [s.text for s in spans] == [
+        "The eye came ashore around 1 p.m. EDT as a Category 5.",
+        "It launched at 11:44 p.m. Beijing time on a Long March-2F rocket.",
+        "The polls closed at 9 p.m.",
+        "Counting began at once.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)

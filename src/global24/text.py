@@ -89,6 +89,11 @@ def _segmenter(lang: str = "en"):  # noqa: ANN202 - pysbd has no types
 
 
 _PARA = re.compile(r"[^\n]+")
+# "around 1 p.m. EDT as a Category 5": a clock time's "p.m." before its time zone ends no sentence
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_ZONE_START = re.compile(
+    r"^(?:[ECMP][DS]T|ET|CT|PT|GMT|UTC|BST|CES?T|EES?T|WES?T|JST|KST|IST|AE[DS]T|(?:[A-Z][a-z]+|local) time)\b"
+)
 
 
 def sentences(text: str, lang: str = "en") -> list[Span]:
@@ -112,6 +117,10 @@ def sentences(text: str, lang: str = "en") -> list[Span]:
             if i < 0:
                 continue
             cursor = i + len(piece)
+            prev = out[-1] if out and out[-1].end > para.start() else None
+            if prev is not None and _CLOCK_END.search(prev.text) and _ZONE_START.match(piece):
+                out[-1] = Span(text[prev.start : para.start() + cursor], prev.start, para.start() + cursor)
+                continue
             out.append(Span(piece, para.start() + i, para.start() + cursor))
     return out
 
