@@ -255,3 +255,24 @@ def test_a_quotation_that_names_no_speaker_is_not_what_to_watch():
     watch = [ev.units[p.unit].text for s in outline.sections if s.kind == "watch" for para in s.paragraphs for p in para]
     assert any("donors' conference" in t for t in watch)
     assert not any(t.startswith('"There will be') for t in watch)
+
+
+def test_a_story_told_only_in_posts_is_told_by_its_posts(wsettings):
+    """A desk that follows only social accounts: the posts are what happened, quoted with their
+    handles in the order they were posted (not four of them under "Reactions"), and the headline,
+    a sentence of one of them, loses its full stop."""
+    from global24.writing import write_article
+    from tests.writing.conftest import corpus_story
+
+    posts = [it for it in corpus_story("hurricane-melissa") if it.kind == "post"]
+    assert len(posts) >= 6
+    article = write_article(None, posts, wsettings)
+    assert not article.headline.endswith(".")
+    lead = article.sections[0]
+    assert lead.kind == "lead" and lead.heading == "What Happened"
+    assert all(s.kind != "reactions" for s in article.sections)
+    quoted = [s for para in lead.paragraphs for s in para if s.text.startswith(("Storm Track", "Market Pulse"))]
+    assert len(quoted) >= 6  # one opening per post quoted, each with who posted it
+    cited_order = [s.citations[0].item_id for s in quoted]
+    when = {it.id: it.published_at for it in posts}
+    assert [when[i] for i in cited_order] == sorted(when[i] for i in cited_order)

@@ -52,7 +52,8 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
     cands = [it for it in cands if ev.genre_rank(it.id) == first]
     if not cands:
         best = max((u for u in ev.units if u.lang == ev.lang), key=lambda u: u.score, default=None)
-        return (best.text, best.item_id) if best else ("", None)
+        # a sentence made a headline loses its full stop (not its question or exclamation mark)
+        return (re.sub(r"(?<![.\s][A-Za-z])\.$", "", best.text.strip()), best.item_id) if best else ("", None)
     central = Counter()
     for u in ev.units:
         if not u.background:

@@ -682,7 +682,10 @@ def plan_outline(
         run = post_quote(ev, item_id, latest)
         if run:
             quotes_of[run[0]] = run
-    reacts = mmr(ev, list(quotes_of), 4, lam=0.6, avoid=used)
+    # a story told only in posts (a desk that follows Mastodon or Bluesky accounts) is told by them:
+    # its posts are what happened, more of them, in the order they were posted
+    posts_only = bool(main) and all(u.kind == "post" for u in main)
+    reacts = mmr(ev, list(quotes_of), 8 if posts_only else 4, lam=0.6, avoid=used)
     reacts += mmr(ev, [i for i in articles if _REACTION.search(ev.units[i].text)], 3, avoid=used + reacts)
     if reacts:
         blocks: list[list[Planned]] = []
@@ -698,9 +701,9 @@ def plan_outline(
             if not paras or len(paras[-1]) + len(b) > 4 or len(paras[-1]) >= 2 and len(b) > 1:
                 paras.append([])
             paras[-1].extend(b)
-        h = label(ev.lang, "reactions")
+        h = label(ev.lang, "lead" if posts_only else "reactions")
         headings.add(h)
-        sections.append(PlannedSection("reactions", h, paras))
+        sections.append(PlannedSection("lead" if posts_only else "reactions", h, paras))
 
     disagreements = find_disagreements(ev)
     if disagreements:
@@ -730,7 +733,7 @@ def plan_outline(
             paras.append(para)
         sections.append(PlannedSection("differ", label(ev.lang, "differ"), paras))
 
-    timeline = build_timeline(ev, avoid=set(), used=set(used))
+    timeline = build_timeline(ev, avoid=set(), used=set(used), posts=posts_only)
     if len(timeline) >= 2:
         sections.append(PlannedSection("timeline", label(ev.lang, "timeline"), [[Planned(e.unit.id)] for e in timeline]))
     else:

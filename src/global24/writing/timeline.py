@@ -131,12 +131,17 @@ def _ahead(u: Unit, found: tuple[tx.DateMention, date] | None) -> date | None:
 
 
 def build_timeline(
-    ev: Evidence, avoid: set[int], max_entries: int = 8, used: set[int] | frozenset[int] = frozenset()
+    ev: Evidence,
+    avoid: set[int],
+    max_entries: int = 8,
+    used: set[int] | frozenset[int] = frozenset(),
+    posts: bool = False,
 ) -> list[Entry]:
     """Up to ``max_entries`` dated entries, one or two per day, in date order.
 
     ``used``: units the article already says elsewhere; a day's entry is another
     sentence when the day has one, so the timeline does not read the lead again.
+    ``posts``: a story told only in posts may also fall back on when its posts were posted.
     """
     by_day: dict[date, list[Entry]] = {}
     for u in ev.units:
@@ -158,7 +163,7 @@ def build_timeline(
         # fall back on when the items were published: each item's best unit on its day
         best: dict[str, Unit] = {}
         for u in ev.units:
-            if u.background or u.duplicate or u.published is None or u.id in avoid or u.kind == "post":
+            if u.background or u.duplicate or u.published is None or u.id in avoid or (u.kind == "post" and not posts):
                 continue
             if u.id in used:  # the lead's own sentences again, only under a date, would add nothing
                 continue
