@@ -42,7 +42,7 @@ from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
 from global24.settings import Settings
 from global24.sources.base import parse_datetime
-from global24.sources.jsonl import dateline_published
+from global24.sources.jsonl import dateline_published, plain_text
 from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
 from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
 
@@ -354,8 +354,8 @@ def item_from_json(row: dict[str, Any], seq: int) -> Item:
     """An Item from one line of Item JSONL (ARCHITECTURE contract); tolerant of odd values."""
     # read as the importer reads it (ISO, RFC 2822, Unix time), so the batch sees what the desk sees
     published = parse_datetime(row.get("published"))
-    text = row.get("text")
-    if published is None and isinstance(text, str):
+    text = plain_text(row["text"]) if isinstance(row.get("text"), str) else ""
+    if published is None:
         published = dateline_published(text)
     return Item(
         id=str(row.get("id")),
@@ -364,7 +364,7 @@ def item_from_json(row: dict[str, Any], seq: int) -> Item:
         kind=str(row.get("kind") or "article"),
         url=row.get("url") if isinstance(row.get("url"), str) else None,
         title=row.get("title") if isinstance(row.get("title"), str) else None,
-        text=text if isinstance(text, str) else "",
+        text=text,
         published_at=published,
         lang=row.get("lang") if isinstance(row.get("lang"), str) else None,
         engagement=Engagement.from_dict(

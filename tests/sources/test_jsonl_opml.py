@@ -161,3 +161,20 @@ def test_an_undated_item_takes_the_day_its_text_opens_with():
     plain, _ = item_from_json({"id": "b", "text": "On July 7, 2005, four bombs went off in London."})
     assert plain.published_at is None
     assert item_to_json(item)["published"] == "2005-07-12T12:00:00+00:00"
+
+
+def test_html_where_plain_text_belongs_is_read_as_html():
+    row = {"id": "h", "text": "<p>The council approved a <b>$2.1 billion</b> budget.</p><p>Smith said the plan &amp; "
+                              "its cuts were needed.<br>Opponents will appeal.</p>"}  # fmt: skip
+    item, problems = item_from_json(row)
+    assert problems == []
+    assert item.text == (
+        "The council approved a $2.1 billion budget.\n\nSmith said the plan & its cuts were needed.\n"
+        "Opponents will appeal."
+    )
+    # plain text with a "<" or an ampersand is left as it is
+    plain = "Turnout was < 40% in AT&T's home county, and Q&A sessions ran late.\nA second line."
+    assert item_from_json({"id": "p", "text": plain})[0].text == plain
+    from global24.clustering import item_from_json as cluster_item
+
+    assert cluster_item(row, 0).text == item.text

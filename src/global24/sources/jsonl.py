@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,15 @@ from typing import Any
 
 from global24.models import Engagement, Image, Item, Source
 from global24.settings import Settings
-from global24.sources.base import CollectResult, Fetches, KnownUrls, ParseResult, parse_datetime, to_int
+from global24.sources.base import (
+    CollectResult,
+    Fetches,
+    KnownUrls,
+    ParseResult,
+    html_to_text,
+    parse_datetime,
+    to_int,
+)
 from global24.text import leading_date
 
 KNOWN_KEYS = {
@@ -50,6 +59,7 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
     text = d.get("text")
     if not isinstance(text, str):
         raise ValueError("'text' is required (a string)")
+    text = plain_text(text)
     source_name = d.get("source") if isinstance(d.get("source"), str) else None
     # Items of a configured source belong to it; in a bare file each named outlet is its own source,
     # and an item naming none gets "" so the caller can attach it to the file's source.
@@ -108,6 +118,20 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
         extra=extra,
     )
     return item, problems
+
+
+# HTML where plain text belongs: an export that copied a feed's description or a page's body as it came
+_MARKUP = re.compile(
+    r"</?(?:p|br|div|span|b|i|em|strong|a|ul|ol|li|h[1-6]|blockquote|img|figure|figcaption|table|tr|td|"
+    r"section|article|header|footer|script|style|iframe)\b[^<>]*>|&(?:amp|lt|gt|quot|apos|nbsp|#\d{1,6}|#x[0-9a-f]{1,6});",
+    re.IGNORECASE,
+)
+
+
+def plain_text(text: str) -> str:
+    """An item's text as the contract has it, plain: markup read as HTML (tags dropped, blocks made
+    paragraphs, entities decoded), so no "<p>" or "&amp;" reaches a sentence or a citation."""
+    return html_to_text(text) if _MARKUP.search(text) else text
 
 
 def dateline_published(text: str) -> datetime | None:
