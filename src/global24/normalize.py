@@ -105,6 +105,11 @@ _ENGLISH_CUES_UTF8 = frozenset(w.encode() for w in _ENGLISH_CUES)
 # part of a UTF-8 sequence) is a space: the same words as re.findall(r"[a-z']+"), at less cost.
 _LATIN_LETTERS_ONLY = bytes(b if 0x61 <= b <= 0x7A or b == 0x27 else 0x20 for b in range(256))
 
+# what ``item.error`` starts with when the stage itself failed on an item (it is stored raw); any
+# other note ("implausible published time … ignored") leaves the item's text fit to use
+NORMALIZE_FAILED = "normalize failed"
+
+
 
 def _mojibake_clues() -> tuple[re.Pattern[str], ...]:
     """Expressions for a cheap necessary condition for the mojibake ftfy repairs (any one matching).

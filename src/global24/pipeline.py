@@ -20,7 +20,7 @@ from typing import Any
 
 from global24.dedup import Deduplicator
 from global24.models import Article, HeatSample, Item, Source, Story, utcnow
-from global24.normalize import normalize_item
+from global24.normalize import NORMALIZE_FAILED, normalize_item
 from global24.settings import Settings
 from global24.store import SQLStore, open_store
 from global24.topics import classify_story
@@ -113,7 +113,7 @@ class Desk:
             try:
                 normalized.append(normalize_item(it, now))
             except Exception as exc:  # a hostile item must not stop the batch
-                it.error = f"normalize failed: {type(exc).__name__}: {exc}"
+                it.error = f"{NORMALIZE_FAILED}: {type(exc).__name__}: {exc}"
                 report.errors.append(f"{it.id}: {it.error}")
                 normalized.append(it)
         if by_time:  # an item normalize gave up on may still carry a naive time

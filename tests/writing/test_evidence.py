@@ -80,6 +80,11 @@ def test_bad_items_are_skipped():
         [Item(id="a", source_id="s", text=""), Item(id="b", source_id="s", text="x", error="boom")]
     )
     assert ev.units == [] and ev.vectors is None
+    # an item normalize failed on is left out; one whose only problem was an unbelievable time is not
+    text = "The city council approved a $2.1 billion budget on Tuesday after a long debate."
+    raw = Item(id="c", source_id="s", text=text, error="normalize failed: ValueError: boom")
+    noted = Item(id="d", source_id="t", text=text, error="implausible published time 1970-01-01T00:00:00+00:00 ignored")
+    assert {u.item_id for u in build_evidence([raw, noted]).units} == {"d"}
 
 
 def test_a_long_story_keeps_its_newest_items(tokyo_items):

@@ -59,7 +59,7 @@ def _chunks(paths: list[Path], size: int) -> Iterator[tuple[str, int, list[str]]
 
 def prepare_chunk(chunk: tuple[str, int, list[str]]) -> tuple[list[Item], list[str]]:
     """Parse and normalize one chunk of lines (runs on a Dask worker)."""
-    from global24.normalize import normalize_item
+    from global24.normalize import NORMALIZE_FAILED, normalize_item
     from global24.sources.jsonl import iter_jsonl
 
     path, start, lines = chunk
@@ -73,7 +73,7 @@ def prepare_chunk(chunk: tuple[str, int, list[str]]) -> tuple[list[Item], list[s
         try:
             items.append(normalize_item(item, now))
         except Exception as exc:  # keep the item, note why it is raw
-            item.error = f"normalize failed: {exc}"
+            item.error = f"{NORMALIZE_FAILED}: {exc}"
             items.append(item)
     return items, errors
 

@@ -23,7 +23,7 @@ from global24 import text as tx
 from global24.genre import REPORT, genre
 from global24.genre import rank as genre_rank
 from global24.models import Item
-from global24.normalize import detect_language
+from global24.normalize import NORMALIZE_FAILED, detect_language
 
 # A dateline such as "TOKYO (Meridian Wire) — " or "RIO DE JANEIRO, Oct 28 (Wire) - ".
 _DATELINE = re.compile(
@@ -476,7 +476,9 @@ def build_evidence(
     seen: set[str] = set()
     chosen: list[tuple[Item, bool]] = []
     for it in items:
-        if it.id in seen or not (it.text or "").strip() or it.error:
+        # an item the desk could not normalize is left out; one with a note (a time it could not
+        # believe, so ignored) still says what it says
+        if it.id in seen or not (it.text or "").strip() or (it.error or "").startswith(NORMALIZE_FAILED):
             continue
         seen.add(it.id)
         chosen.append((it, False))
