@@ -7,7 +7,7 @@ every reference is cut to the first N words; ROUGE-N recall pools clipped n-gram
 matches over all references of a topic (Porter stemming, lower case, no stop-word
 removal), and topic scores are averaged. Global24 reads the articles as `global24
 summarize --in` reads a file's lines (the Item JSONL reader, then the batch's
-syndicated-copy marking), so the dateline each WikiNews article opens with is its day.
+normalizing and syndicated-copy marking), so the dateline each WikiNews article opens with is its day.
 
 Topics in other languages (MultiLing's sets also come in Arabic, Czech, French, Greek,
 Hebrew and Hindi) are scored in their own words: a topic's language is what most of its
@@ -37,7 +37,7 @@ from global24.models import Item
 from global24.settings import Settings
 from global24.sources.jsonl import item_from_json
 from global24.writing import summarize
-from global24.writing.batch import mark_copies
+from global24.writing.batch import prepare
 from global24.writing.evidence import item_lang
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             # read as `global24 summarize --in` reads a file's lines (the contract reader: no outlet
             # named, so each article counts as its own source; the dateline read as its day)
             lines = [{"id": d["id"], "title": d.get("title"), "text": d["text"], "lang": lang} for d in docs]
-            items = mark_copies([item_from_json(row)[0] for row in lines], settings)
+            items = prepare([item_from_json(row)[0] for row in lines], settings)
             refs = [cut(r, args.words, lang) for r in references]
             row = {"topic": t["topic"] + ("" if lang == "en" else f".{lang}"), "lang": lang}
             for name in systems:

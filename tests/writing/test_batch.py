@@ -147,3 +147,14 @@ def test_a_summary_leaves_out_plans_later_reports_overtook(tmp_path, wsettings):
     summary = summarize_jsonl(p, 200, wsettings)
     assert "agreed on Thursday to keep their ceasefire" in summary
     assert "is planned for later in the week" not in summary
+
+
+def test_mojibake_in_a_file_is_repaired_as_the_desk_repairs_it(tmp_path):
+    p = tmp_path / "items.jsonl"
+    p.write_text(
+        json.dumps({"id": "m", "title": "CafÃ© owners protest", "text": "The cafÃ© owners said the rentâ€™s too high."})
+        + "\n",
+        encoding="utf-8",
+    )
+    (item,), _ = read_items_jsonl(p)
+    assert item.title == "Café owners protest" and item.text == "The café owners said the rent’s too high."

@@ -268,6 +268,8 @@ def test_a_story_told_only_in_posts_is_told_by_its_posts(wsettings):
     assert len(posts) >= 6
     article = write_article(None, posts, wsettings)
     assert not article.headline.endswith(".")
+    # the sentence made headline is said: not again in the body, full stop or not
+    assert not any(article.headline in s.text for sec in article.sections for para in sec.paragraphs for s in para)
     lead = article.sections[0]
     assert lead.kind == "lead" and lead.heading == "What Happened"
     assert all(s.kind != "reactions" for s in article.sections)

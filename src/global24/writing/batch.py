@@ -17,6 +17,7 @@ from typing import Any
 
 from global24.dedup import Deduplicator
 from global24.models import Article, Item, article_from_json, article_to_json
+from global24.normalize import fix_text
 from global24.settings import Settings
 from global24.sources.base import parse_datetime
 from global24.sources.jsonl import read_jsonl
@@ -27,9 +28,18 @@ from global24.writing.verify import verify_article
 
 def read_items_jsonl(path: str | Path, settings: Settings | None = None) -> tuple[list[Item], list[str]]:
     """Items of a JSONL file (the shared Item JSONL reader) and one message per unreadable line,
-    syndicated copies marked as the desk's ingest marks them (:func:`mark_copies`)."""
+    made ready as the desk's ingest makes them (:func:`prepare`)."""
     items, errors = read_jsonl(Path(path))
-    return mark_copies(items, settings or Settings()), errors
+    return prepare(items, settings or Settings()), errors
+
+
+def prepare(items: list[Item], settings: Settings) -> list[Item]:
+    """A file's items made ready as the live desk's ingest makes them, as far as a file's own
+    world allows: mojibake repaired and white space folded in title and text (normalize's
+    ``fix_text``), then syndicated copies marked. The rest of normalize is the desk's: ids, links
+    and images stay as the file gives them, since citations and the gallery name them."""
+    ready = [replace(it, title=fix_text(it.title, 1000) or None, text=fix_text(it.text) or "") for it in items]
+    return mark_copies(ready, settings)
 
 
 def mark_copies(items: list[Item], settings: Settings) -> list[Item]:
