@@ -110,7 +110,6 @@ _LATIN_LETTERS_ONLY = bytes(b if 0x61 <= b <= 0x7A or b == 0x27 else 0x20 for b 
 NORMALIZE_FAILED = "normalize failed"
 
 
-
 def _mojibake_clues() -> tuple[re.Pattern[str], ...]:
     """Expressions for a cheap necessary condition for the mojibake ftfy repairs (any one matching).
 

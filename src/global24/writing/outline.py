@@ -462,7 +462,7 @@ _VERB_CUE = re.compile(
     r"drew|threw|flew|fought|sought|caught|stood|built|sent|felt|heard|meant|won|beat|broke|chose|drove|fell|"
     r"got|gave|held|hurt|kept|knew|laid|let|lost|made|met|quit|rode|rose|shook|shot|shut|sank|sat|spoke|"
     r"spread|stole|struck|swore|took|tore|wrote|became|began|came|went|cut|hit|cost|fled|forecast|withdrew|"
-    r"left|won|ended|opened|closed)\b|\b[a-z]{2,}(?:ed|en)\b"
+    r"left)\b|\b[a-z]{2,}(?:ed|en)\b"
 )
 
 
