@@ -81,13 +81,23 @@ class Engagement:
     def from_dict(cls, d: dict[str, Any] | None) -> Engagement:
         d = d or {}
 
-        def n(key: str) -> int:
-            try:
-                return max(0, int(d.get(key) or 0))
-            except (TypeError, ValueError):
-                return 0
+        def n(*keys: str) -> int:
+            """The first of ``keys`` present (the contract's name, then what X, Mastodon and Bluesky
+            exports call it), as a count."""
+            for key in keys:
+                if d.get(key) is not None:
+                    try:
+                        return max(0, int(d.get(key) or 0))
+                    except (TypeError, ValueError):
+                        return 0
+            return 0
 
-        return cls(likes=n("likes"), reposts=n("reposts"), replies=n("replies"), views=n("views"))
+        return cls(
+            likes=n("likes", "favorite_count", "favourites_count", "like_count", "likeCount", "favorites"),
+            reposts=n("reposts", "retweet_count", "reblogs_count", "repost_count", "repostCount", "shares"),
+            replies=n("replies", "reply_count", "replies_count", "replyCount", "comments"),
+            views=n("views", "view_count", "impression_count", "views_count"),
+        )
 
 
 @dataclass

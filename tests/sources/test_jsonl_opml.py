@@ -27,7 +27,7 @@ def test_jsonl_keeps_good_lines_and_reports_bad_ones_by_number():
     assert [i.id for i in items] == ["fn-001", "fn-003", "5", "fn-006"]
     assert [e.split(":")[0] for e in errors] == ["line 2", "line 3", "line 5", "line 6", "line 7", "line 8"]
     assert "invalid JSON" in errors[0]
-    assert "unreadable 'published'" in errors[1] and "unknown kind 'tweet'" in errors[1]
+    assert "unreadable 'published'" in errors[1] and "kind" not in errors[1]  # a tweet is a post
     assert "not a JSON object" in errors[2]
     assert "'id' is required" in errors[3] and "'text' is required" in errors[4]
     assert "image without a 'url'" in errors[5]
@@ -43,7 +43,7 @@ def test_jsonl_fields_follow_the_contract():
         ("https://fieldnotes.example/img/gate.jpg", "East Gate", "Field Notes")
     ]
     assert first.source_name == "Field Notes Collective" and first.extra == {"platform": "x-archive"}
-    assert bad_date.published_at is None and bad_date.kind == "article"
+    assert bad_date.published_at is None and bad_date.kind == "post"
     assert (numeric.engagement.likes, numeric.engagement.reposts, numeric.engagement.replies) == (7, 0, 0)
     assert other.published_at == datetime(2025, 10, 28, 2, 30, tzinfo=UTC)
     assert other.source_id != first.source_id  # each named outlet is its own source
@@ -178,3 +178,34 @@ def test_html_where_plain_text_belongs_is_read_as_html():
     from global24.clustering import item_from_json as cluster_item
 
     assert cluster_item(row, 0).text == item.text
+
+
+def test_other_tools_exports_are_read_by_their_own_names():
+    # an X archive line, a Mastodon status and a news API record, as they come
+    x_row = {"id": "1", "full_text": "Wheels up from Haneda. Next: Busan.", "created_at": "Wed Oct 29 01:05:00 +0000 2025",
+             "screen_name": "eastasia", "type": "tweet", "favorite_count": 986, "retweet_count": 344,
+             "reply_count": "71", "link": "https://x.example/eastasia/1"}  # fmt: skip
+    item, problems = item_from_json(x_row)
+    assert problems == [] and item.kind == "post" and item.author == "eastasia"
+    assert item.text == "Wheels up from Haneda. Next: Busan." and item.url == "https://x.example/eastasia/1"
+    assert item.published_at == datetime(2025, 10, 29, 1, 5, tzinfo=UTC)
+    assert (item.engagement.likes, item.engagement.reposts, item.engagement.replies) == (986, 344, 71)
+    toot = {"id": "2", "content": "<p>Eyewall reaching Jamaica&#39;s coast.</p>", "createdAt": 1761660000,
+            "engagement": {"favourites_count": 12, "reblogs_count": 5, "replies_count": 1}, "type": "status"}  # fmt: skip
+    item, _ = item_from_json(toot)
+    assert item.kind == "post" and item.text == "Eyewall reaching Jamaica's coast."
+    assert item.published_at == datetime(2025, 10, 28, 14, 0, tzinfo=UTC)
+    assert (item.engagement.likes, item.engagement.reposts, item.engagement.replies) == (12, 5, 1)
+    news = {"id": "3", "headline": "Fed cuts rates", "body": "The Fed cut rates on Wednesday.", "outlet": "Wire",
+            "date": "2025-10-29T18:00:00Z", "type": "news"}  # fmt: skip
+    item, _ = item_from_json(news)
+    assert (item.title, item.text, item.source_name, item.kind) == ("Fed cuts rates", news["body"], "Wire", "article")
+    # the contract's own key wins; a "type" that is no kind of item is left alone
+    both, problems = item_from_json({"id": "4", "text": "own", "body": "alias", "type": "gold-7"})
+    assert both.text == "own" and both.kind == "article" and both.extra == {"body": "alias", "type": "gold-7"}
+    assert problems == []
+    odd, problems = item_from_json({"id": "5", "text": "x", "kind": "widget"})
+    assert odd.kind == "article" and "unknown kind 'widget'" in problems[0]
+    from global24.clustering import item_from_json as cluster_item
+
+    assert cluster_item(news, 0).text == news["body"] and cluster_item(x_row, 0).kind == "post"

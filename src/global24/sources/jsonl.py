@@ -45,6 +45,44 @@ KNOWN_KEYS = {
     "duplicate_of",
 }
 MAX_LINE_CHARS = 2_000_000
+# What other tools' exports call the contract's fields; read only where the contract's own key is
+# absent or empty, so a file that follows the contract reads exactly as before.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("body", "content", "full_text", "description", "summary"),
+    "title": ("headline",),
+    "url": ("link", "permalink"),
+    "source": ("outlet", "publisher", "site_name", "feed"),
+    "published": ("published_at", "date", "pubDate", "created_at", "createdAt", "timestamp", "time", "datetime"),
+    "author": ("byline", "handle", "screen_name"),
+    "kind": ("type",),
+}
+# the kinds of social exports and of other tools, read as the contract's two
+KINDS = {
+    "article": "article", "post": "post", "tweet": "post", "toot": "post", "status": "post", "skeet": "post",
+    "social": "post", "reply": "post", "news": "article", "story": "article", "blog": "article",
+    "page": "article",
+}  # fmt: skip
+
+
+def contract_row(d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` with a contract key filled from its alias where the key itself is missing or empty
+    ("body" for "text", "created_at" for "published", "tweet" for "post"…); the alias key goes."""
+    row = dict(d)
+    for key, alts in ALIASES.items():
+        if row.get(key) not in (None, ""):
+            continue
+        for alt in alts:
+            value = row.get(alt)
+            if isinstance(value, str) and value.strip() or key == "published" and isinstance(value, int | float):
+                if key == "kind" and str(value).lower() not in KINDS:
+                    continue  # a "type" that is not a kind of item is something else
+                row[key] = value
+                del row[alt]
+                break
+    kind = row.get("kind")
+    if isinstance(kind, str) and kind.lower() in KINDS:
+        row["kind"] = KINDS[kind.lower()]
+    return row
 
 
 def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Item, list[str]]:
@@ -53,6 +91,7 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
     Raises ValueError when a required field is missing or has the wrong type.
     """
     problems: list[str] = []
+    d = contract_row(d)
     raw_id = d.get("id")
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int) or str(raw_id).strip() == "":
         raise ValueError("'id' is required (a non-empty string)")
@@ -82,6 +121,8 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
         engagement = Engagement.from_dict(d["engagement"])
     elif d.get("engagement") is not None:
         problems.append("'engagement' is not an object, ignored")
+    else:  # an X or Mastodon export keeps its counts on the post itself ("favorite_count", …)
+        engagement = Engagement.from_dict(d)
     images: list[Image] = []
     raw_images = d.get("images") or []
     if not isinstance(raw_images, list):
