@@ -110,3 +110,17 @@ def test_openings_that_lean_on_an_earlier_sentence_are_dangling():
     assert not _is_dangling("In Tokyo, that evening's banquet was cancelled for the first time.")
     assert _is_dangling("The United States has since stepped in, with a $20 billion currency swap.")
     assert not _is_dangling("The company has operated in Jamaica since 2019 and employs 400 people.")
+
+
+def test_a_burst_of_copies_does_not_push_the_reports_out(tokyo_items):
+    from datetime import timedelta
+
+    reports = sorted(tokyo_items, key=lambda it: it.when)[-5:]
+    late = max(it.when for it in reports) + timedelta(hours=1)
+    burst = [
+        Item(id=f"spam{i}", source_id=f"h{i}", kind="post", text="Buy now! Limited offer on summit souvenirs today.",
+             published_at=late, duplicate_of="spam0" if i else None)
+        for i in range(40)
+    ]  # fmt: skip
+    ev = build_evidence(reports + burst, max_items=10)
+    assert {it.id for it in reports} | {"spam0"} <= set(ev.items)

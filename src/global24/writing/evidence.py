@@ -483,7 +483,8 @@ def build_evidence(
         seen.add(it.id)
         chosen.append((it, False))
     if len(chosen) > max_items:  # a long-running story: its newest items say where it stands
-        keep = {id(it) for it, _ in sorted(chosen, key=lambda c: c[0].when)[-max_items:]}
+        # (copies go first: a burst of one post repeated must not push the reports out)
+        keep = {id(it) for it, _ in sorted(chosen, key=lambda c: (not c[0].duplicate_of, c[0].when))[-max_items:]}
         chosen = [c for c in chosen if id(c[0]) in keep]
     for it in background:
         if it.id in seen or not (it.text or "").strip():
