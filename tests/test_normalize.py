@@ -186,3 +186,12 @@ def test_implausible_times_are_dropped_and_noted():
     for it in (future, old):
         n = normalize_item(it)
         assert n.published_at is None and "implausible" in n.error
+
+
+def test_controls_and_bidi_overrides_are_not_text():
+    # a NUL, a right-to-left override that would show "tegdub" reversed, a BOM, a line separator
+    raw = "The\u0000 council approved\u202e the budget\u202c on Tuesday.\u2028Next line.\ufeff"
+    assert fix_text(raw) == "The council approved the budget on Tuesday.\nNext line."
+    # joiners and direction marks that Persian, Hindi, emoji and Hebrew need stay
+    kept = "می\u200cخواهم क्\u200dष 👩\u200d💻 \u200fשלום"
+    assert fix_text(kept) == kept

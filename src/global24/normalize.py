@@ -48,6 +48,11 @@ _ALLOWED_ATTRS = {
 _WS = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u3000]{2,}|[\t\f\v\u00a0\u2000-\u200b\u3000]")
 _WIDE_BLANKS = ("\u00a0", *map(chr, range(0x2000, 0x200C)), "\u3000")  # _WS's non-ASCII blanks
 _NL = re.compile(r"\n{3,}")
+# not text: C0 and C1 controls (white space aside), the BOM, and bidi embeddings, overrides and
+# isolates, which reorder what a reader sees ("Trojan source" in a headline); the line and paragraph
+# separators become line breaks
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n"})
 _WORD = re.compile(rf"[\w{MARKS}]+")  # \w and combining marks: whole words in every script
 # Byte table for words_utf8: ASCII characters outside \w become spaces; other bytes stay as they are.
 _ASCII_NON_WORD_TO_SPACE = bytes(
@@ -191,6 +196,10 @@ def fix_text(s: str | None, limit: int = MAX_TEXT_CHARS) -> str | None:
                 s = unicodedata.normalize("NFC", s)
     if "&" in s:
         s = htmllib.unescape(s)
+    if _NOT_TEXT.search(s):
+        s = _NOT_TEXT.sub("", s)
+    if not s.isascii():
+        s = s.translate(_SEPARATORS)
     return fold_space(s)
 
 
