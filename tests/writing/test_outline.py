@@ -278,3 +278,21 @@ def test_a_story_told_only_in_posts_is_told_by_its_posts(wsettings):
     cited_order = [s.citations[0].item_id for s in quoted]
     when = {it.id: it.published_at for it in posts}
     assert [when[i] for i in cited_order] == sorted(when[i] for i in cited_order)
+
+
+def test_a_single_report_still_says_what_happened(wsettings):
+    from global24.writing import write_article
+
+    text = (
+        "The city council approved a $2.1 billion budget on Tuesday after a long debate. Mayor Jane Smith said "
+        "the cuts were needed to close a deficit of $300 million. Opponents on the council said they would "
+        "challenge the library closures in court next month."
+    )
+    item = _dated(1, 28, text)
+    item.title = "Council approves $2.1 billion budget after long debate"
+    article = write_article(None, [item], wsettings)
+    assert article.dek.startswith("The city council approved")
+    lead = next(s for s in article.sections if s.kind == "lead")
+    assert [s.text for para in lead.paragraphs for s in para] == [
+        "Mayor Jane Smith said the cuts were needed to close a deficit of $300 million."
+    ]

@@ -572,6 +572,17 @@ def lead_plan(
         chosen.append(i)
         items.add(u.item_id)
         total += u.words
+    if len(chosen) < 2:  # a set of one or two items: what happened goes on in their next sentences
+        for i in sorted(pool, key=lambda i: (ev.units[i].position, i)):
+            u = ev.units[i]
+            if len(chosen) >= 3 or i in chosen or total + u.words > words:
+                continue
+            if looks_ahead(u.text) or names_day_ahead(u):  # what is to come is what to watch
+                continue
+            if any(ev.similarity(i, c) >= 0.45 for c in chosen):
+                continue
+            chosen.append(i)
+            total += u.words
     return dek, _reading_order(ev, chosen)
 
 
