@@ -296,3 +296,16 @@ def test_a_single_report_still_says_what_happened(wsettings):
     assert [s.text for para in lead.paragraphs for s in para] == [
         "Mayor Jane Smith said the cuts were needed to close a deficit of $300 million."
     ]
+
+
+def test_a_speaker_another_speaker_names_is_not_listed_twice():
+    from global24.writing.outline import _names_within
+
+    assert _names_within("China", "China's Commerce Ministry")
+    assert not _names_within("Ford", "Fordham University") and not _names_within("Pakistan", "Turkey")
+    from tests.writing.conftest import corpus_story
+
+    items = corpus_story("trump-xi-busan")
+    ev = build_evidence(items)
+    heads = [s.heading for s in plan_outline(ev).sections if s.kind == "statements"]
+    assert heads and not any("Ministry, China " in h or h.endswith("Ministry and China said") for h in heads)

@@ -472,6 +472,11 @@ def _caption(u: Unit) -> bool:
     return u.lang == "en" and u.words <= 20 and not _VERB_CUE.search(u.text)
 
 
+def _names_within(name: str, other: str) -> bool:
+    """``name`` is said by ``other`` ("China" by "China's Commerce Ministry"), word for word."""
+    return re.search(rf"(?<![\w'’]){re.escape(name)}(?:['’]s)?(?![\w'’])", other) is not None
+
+
 def _mostly_quoted(u: Unit) -> bool:
     """Someone's own words make up half the sentence or more: a quotation, not a report that
     quotes a phrase ('an internet website "run by associates of Mahmoud Ahmadinejad" states …')."""
@@ -648,6 +653,8 @@ def plan_outline(
     if len(picked) >= 2:
         take(picked)
         speakers = list(dict.fromkeys(short_name(ev.units[i].quote.speaker) for i in picked))
+        # "China's Commerce Ministry" already names China: one heading name, not two
+        speakers = [s for s in speakers if not any(o != s and _names_within(s, o) for o in speakers)] or speakers
         who = (
             join_names(ev.lang, speakers)
             if len(speakers) <= 2
