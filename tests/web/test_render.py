@@ -231,3 +231,29 @@ def test_syndicated_copies_share_their_originals_number():
     quote = next(q for q in view.quotes if q.id == markers[0].quote_id)
     assert sum(seg.quoted for p in quote.passages for seg in p) == 1
     assert quote.passages[0][0].text.startswith("The president")  # the original's, not "TOKYO (Wire) —"
+
+
+def test_the_dek_cites_its_source_first_on_the_page_and_in_every_rendering():
+    from global24.models import Article, Section, Sentence
+    from global24.web.article_view import build_view
+    from global24.writing import article_to_html, article_to_markdown
+
+    dek = "The council approved the budget on Tuesday."
+    a = Item(id="it_a", source_id="s_a", title="Budget passes", text=dek + " It passed 7-2.", source_name="Atlas")
+    b = Item(id="it_b", source_id="s_b", text="Opponents will appeal the library cuts in court.", source_name="Bay")
+    art = Article(
+        story_id="st", headline="Budget passes", dek=dek,
+        sections=[Section("What Happened", "lead", [[Sentence("Opponents will appeal the library cuts in court.",
+                                                              [Citation("it_b", "Opponents will appeal")])]])],
+        sources=[{"item_id": "it_a", "source": "Atlas", "title": "Budget passes"},
+                 {"item_id": "it_b", "source": "Bay", "title": None}],
+        grounding={"dek": [{"item_id": "it_a", "quote": dek, "start": 0, "end": len(dek)}]},
+    )  # fmt: skip
+    view = build_view(art, {"it_a": a, "it_b": b}, {})
+    assert view.dek is not None and [mk.n for mk in view.dek.markers] == [1]
+    assert [r.item_id for r in view.refs] == ["it_a", "it_b"]
+    md = article_to_markdown(art)
+    assert f"*{dek}*[1]" in md and "1. Atlas — Budget passes" in md and "court.[2]" in md
+    assert '<p class="dek">The council approved the budget on Tuesday.<sup><a href="#src-1">1</a></sup></p>' in (
+        article_to_html(art)
+    )

@@ -24,6 +24,7 @@ from global24.models import Article, Story, syndicated_originals, utcnow
 from global24.settings import Settings
 from global24.store.base import Store
 from global24.web.render import as_utc, label, revision_url, safe_href, section_url, story_url
+from global24.writing.render import dek_citations
 
 FORMATS = {
     "atom": "application/atom+xml; charset=utf-8",
@@ -96,29 +97,31 @@ def article_html(article: Article, base: str) -> str:
             credit = str(img.get("credit") or "")
             parts.append(f'<figure><img src="{e(src)}" alt="{e(cap or "Story image")}">'
                          f"<figcaption>{e(cap)} <small>{e(credit)}</small></figcaption></figure>")
+
+    def marks(citations: list) -> str:
+        out = []
+        for c in citations:
+            n = number.get(c.item_id)
+            if n is None:
+                continue
+            href = url_of.get(c.item_id)
+            out.append(f'<sup><a href="{e(href)}">[{n}]</a></sup>' if href else f"<sup>[{n}]</sup>")
+        return "".join(dict.fromkeys(out))
+
     if article.dek:
-        parts.append(f"<p><strong>{e(article.dek)}</strong></p>")
+        parts.append(f"<p><strong>{e(article.dek)}</strong>{marks(dek_citations(article))}</p>")
     lead = next((s for s in article.sections if s.kind == "lead"), article.sections[0] if article.sections else None)
     if lead is not None:
         for para in lead.paragraphs:
-            out = []
-            for sent in para:
-                marks = []
-                for c in sent.citations:
-                    n = number.get(c.item_id)
-                    if n is None:
-                        continue
-                    href = url_of.get(c.item_id)
-                    marks.append(f'<sup><a href="{e(href)}">[{n}]</a></sup>' if href else f"<sup>[{n}]</sup>")
-                out.append(e(sent.text) + "".join(dict.fromkeys(marks)))
-            parts.append("<p>" + " ".join(out) + "</p>")
+            parts.append("<p>" + " ".join(e(sent.text) + marks(sent.citations) for sent in para) + "</p>")
     if sources:
         items = []
         for s in sources:
             href = safe_href(s.get("url"))
             name = e(str(s.get("source") or ""))
+            who = f"{name}: " if name else ""  # an item that names no outlet is listed by its title
             title = e(str(s.get("title") or s.get("url") or ""))
-            items.append(f'<li>{name}: <a href="{e(href)}">{title}</a></li>' if href else f"<li>{name}: {title}</li>")
+            items.append(f'<li>{who}<a href="{e(href)}">{title}</a></li>' if href else f"<li>{who}{title}</li>")
         parts.append("<h3>Sources</h3><ol>" + "".join(items) + "</ol>")
     link = base + story_url(article.story_id)
     parts.append(f'<p><a href="{e(link)}">Read the full analysis, with every citation</a></p>')

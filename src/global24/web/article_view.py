@@ -85,6 +85,7 @@ class ArticleView:
     images: list[dict[str, Any]]
     grounding: list[tuple[str, Any]]
     dropped: list[dict[str, str]] = field(default_factory=list)  # sentences verification left out, and why
+    dek: SentenceView | None = None  # the dek with its source's marker (numbered first: it is read first)
     notes: list[str] = field(default_factory=list)  # the writer's own notes (fallbacks and the like)
 
 
@@ -344,6 +345,7 @@ def _grounding(g: dict[str, Any]) -> list[tuple[str, Any]]:
 def build_view(article: Article, items: dict[str, Item], sources: dict[str, Source]) -> ArticleView:
     """Number sources and citations in reading order and shape every block of the article."""
     num = _Numbering(article, items, sources)
+    dek = num.sentence(article.dek, (article.grounding or {}).get("dek") or []) if article.dek else None
     sections = []
     for i, sec in enumerate(article.sections):
         paragraphs = [[num.sentence(s.text, s.citations) for s in para] for para in sec.paragraphs]
@@ -378,6 +380,7 @@ def build_view(article: Article, items: dict[str, Item], sources: dict[str, Sour
             for r in (article.grounding or {}).get("reasons") or [] if isinstance(r, dict)
         ],
         notes=[str(n) for n in (article.grounding or {}).get("writer_notes") or [] if isinstance(n, str)],
+        dek=dek,
     )
 
 

@@ -139,7 +139,7 @@ def write_article(
     cited |= {c["item_id"] for c in dek_grounding or []}
     if headline_item:
         cited.add(headline_item)
-    attrib, _ = attribution(sections, ev)
+    attrib, _ = attribution(sections, ev, dek=[c["item_id"] for c in dek_grounding or []])
     report["writer_notes"] = notes
     report["headline"] = {"item_id": headline_item, "field": "title"}
     report["dek"] = dek_grounding

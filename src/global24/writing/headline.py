@@ -99,9 +99,15 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
     return clean_title(best.title or ""), best.id
 
 
-def attribution(sections: list[Section], ev: Evidence, top: int = 2) -> tuple[str, list[str]]:
-    """ "Independent analysis based on open media from A, B and N others", by citation weight."""
+def attribution(
+    sections: list[Section], ev: Evidence, top: int = 2, dek: list[str] = ()
+) -> tuple[str, list[str]]:
+    """ "Independent analysis based on open media from A, B and N others", by citation weight
+    (``dek``: the items the dek cites, which count as a first citation each)."""
     weight: Counter[str] = Counter()
+    for item_id in dek:
+        if item_id in ev.items:
+            weight[source_name(ev.items[item_id])] += 1.0
     for sec in sections:
         for para in sec.paragraphs:
             for s in para:
