@@ -246,3 +246,13 @@ def test_dangling_sentences_only_follow_their_own_predecessor(tokyo_article, tok
                 assert prev[0] == key[0] and where.get(prev) == where[key] - 1, s.text
                 followed += 1
     assert followed >= 1
+
+
+def test_the_first_change_note_counts_outlets_not_items(wsettings):
+    from global24.models import Item
+    from global24.writing import write_article
+
+    text = "The city council approved a $2.1 billion budget on Tuesday after a long debate in the chamber."
+    items = [Item(id=f"c{i}", source_id="s_wire", source_name="Wire", text=text + f" Vote {i} of five.") for i in range(5)]
+    items.append(Item(id="o", source_id="s_o", source_name="Other", text="Mayor Jane Smith said the budget cuts 40 jobs."))
+    assert write_article(None, items, wsettings).change_note == "First revision, from 2 sources."

@@ -69,7 +69,9 @@ def _disagreements(outline: Outline, ev: Evidence) -> list[dict]:
 def change_note(previous: Article | None, article: Article) -> str:
     """What is new in this revision compared with the previous one."""
     if previous is None:
-        return f"First revision, from {len(article.sources)} sources."
+        # outlets, not items: one outlet's ten posts, or a wire story in five papers' copies, are not ten
+        outlets = {s.get("source") or s.get("item_id") for s in article.sources}
+        return f"First revision, from {len(outlets)} source{'s' if len(outlets) != 1 else ''}."
     parts = []
     old_sources = {s.get("source") for s in previous.sources}
     new_sources = sorted({s.get("source") for s in article.sources} - old_sources - {None, ""})
