@@ -252,7 +252,14 @@ def test_the_first_change_note_counts_outlets_not_items(wsettings):
     from global24.models import Item
     from global24.writing import write_article
 
-    text = "The city council approved a $2.1 billion budget on Tuesday after a long debate in the chamber."
-    items = [Item(id=f"c{i}", source_id="s_wire", source_name="Wire", text=text + f" Vote {i} of five.") for i in range(5)]
-    items.append(Item(id="o", source_id="s_o", source_name="Other", text="Mayor Jane Smith said the budget cuts 40 jobs."))
-    assert write_article(None, items, wsettings).change_note == "First revision, from 2 sources."
+    texts = [
+        "The Springfield city council approved a $2.1 billion budget on Tuesday after a long debate.",
+        "Mayor Jane Smith said the Springfield budget cuts 40 jobs at the city library service.",
+        "Springfield council member Tom Reyes said he would appeal the library cuts in court in January.",
+        "The Springfield budget raises property taxes by 3% for the first time since 2019, officials said.",
+    ]
+    items = [Item(id=f"w{i}", source_id="s_w", source_name="Wire", text=t) for i, t in enumerate(texts)]
+    items.append(Item(id="o", source_id="s_o", source_name="Other",
+                      text="Springfield's council passed the $2.1 billion budget by 7 votes to 2 on Tuesday."))
+    article = write_article(None, items, wsettings)
+    assert len(article.sources) > 2 and article.change_note == "First revision, from 2 sources."
