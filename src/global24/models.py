@@ -260,6 +260,15 @@ class Article:
     def sentences(self) -> list[Sentence]:
         return [s for sec in self.sections for p in sec.paragraphs for s in p]
 
+    def dek_citations(self) -> list[Citation]:
+        """The dek's citations (kept in the grounding report, where verification put them)."""
+        out = []
+        for c in (self.grounding or {}).get("dek") or []:
+            if isinstance(c, dict) and c.get("item_id"):
+                out.append(Citation(str(c["item_id"]), str(c.get("quote") or ""), int(c.get("start") or 0),
+                                    int(c.get("end") or 0)))  # fmt: skip
+        return out
+
     def word_count(self) -> int:
         return sum(len(s.text.split()) for s in self.sentences())
 

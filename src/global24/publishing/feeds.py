@@ -24,7 +24,6 @@ from global24.models import Article, Story, syndicated_originals, utcnow
 from global24.settings import Settings
 from global24.store.base import Store
 from global24.web.render import as_utc, label, revision_url, safe_href, section_url, story_url
-from global24.writing.render import dek_citations
 
 FORMATS = {
     "atom": "application/atom+xml; charset=utf-8",
@@ -109,7 +108,7 @@ def article_html(article: Article, base: str) -> str:
         return "".join(dict.fromkeys(out))
 
     if article.dek:
-        parts.append(f"<p><strong>{e(article.dek)}</strong>{marks(dek_citations(article))}</p>")
+        parts.append(f"<p><strong>{e(article.dek)}</strong>{marks(article.dek_citations())}</p>")
     lead = next((s for s in article.sections if s.kind == "lead"), article.sections[0] if article.sections else None)
     if lead is not None:
         for para in lead.paragraphs:

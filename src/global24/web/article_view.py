@@ -345,7 +345,7 @@ def _grounding(g: dict[str, Any]) -> list[tuple[str, Any]]:
 def build_view(article: Article, items: dict[str, Item], sources: dict[str, Source]) -> ArticleView:
     """Number sources and citations in reading order and shape every block of the article."""
     num = _Numbering(article, items, sources)
-    dek = num.sentence(article.dek, (article.grounding or {}).get("dek") or []) if article.dek else None
+    dek = num.sentence(article.dek, article.dek_citations()) if article.dek else None
     sections = []
     for i, sec in enumerate(article.sections):
         paragraphs = [[num.sentence(s.text, s.citations) for s in para] for para in sec.paragraphs]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from global24.models import Article, Citation, carried_by, syndicated_originals
+from global24.models import Article, carried_by, syndicated_originals
 from global24.writing.labels import date_label, label, primary_lang, right_to_left
 
 
@@ -30,7 +30,7 @@ def _numbers(article: Article) -> tuple[dict[str, int], dict[str, str]]:
     order: dict[str, int] = {}
     roots: dict[str, int] = {}
     # the dek is the first sentence a reader meets: its source is [1]
-    cited = [c.item_id for c in dek_citations(article)]
+    cited = [c.item_id for c in article.dek_citations()]
     cited += [c.item_id for sec in article.sections for para in sec.paragraphs for s in para for c in s.citations]
     for item_id in cited:
         root = copy_of.get(item_id, item_id)
@@ -39,15 +39,6 @@ def _numbers(article: Article) -> tuple[dict[str, int], dict[str, str]]:
         order.setdefault(root, n)
     return order, copy_of
 
-
-def dek_citations(article: Article) -> list[Citation]:
-    """The dek's citations (kept in the grounding report, where verification put them)."""
-    out = []
-    for c in (article.grounding or {}).get("dek") or []:
-        if isinstance(c, dict) and c.get("item_id"):
-            out.append(Citation(str(c["item_id"]), str(c.get("quote") or ""), int(c.get("start") or 0),
-                                int(c.get("end") or 0)))  # fmt: skip
-    return out
 
 
 def _marks(nums: dict[str, int], citations: list, fmt: str) -> str:
@@ -91,7 +82,7 @@ def article_to_markdown(article: Article) -> str:
     if article.heat:
         out += [f"🔥 {article.heat.get('score', 0):.0f}", ""]
     if article.dek:
-        out += [f"*{article.dek}*" + _marks(nums, dek_citations(article), "[{n}]"), ""]
+        out += [f"*{article.dek}*" + _marks(nums, article.dek_citations(), "[{n}]"), ""]
     if article.attribution:
         out += [article.attribution + ".", ""]
     for k, img in enumerate(article.images, 1):
@@ -148,7 +139,7 @@ def article_to_html(article: Article) -> str:
         parts.append(f' <span class="heat">🔥{article.heat.get("score", 0):.0f}</span>')
     parts.append("</h1>")
     if article.dek:
-        marks = _marks(nums, dek_citations(article), '<sup><a href="#src-{n}">{n}</a></sup>')
+        marks = _marks(nums, article.dek_citations(), '<sup><a href="#src-{n}">{n}</a></sup>')
         parts.append(f'<p class="dek">{e(article.dek)}{marks}</p>')
     if article.attribution:
         parts.append(f'<p class="attr">{e(article.attribution)}.</p>')
