@@ -15,7 +15,7 @@ from global24.models import Article, Citation, HeatSample, Item, Sentence, Story
 from global24.settings import Settings
 from global24.writing.base import Draft, WriterError, citations_for, get_writer
 from global24.writing.evidence import Evidence, build_evidence
-from global24.writing.headline import attribution, choose_headline, gallery, source_list
+from global24.writing.headline import attribution, choose_headline, gallery, source_list, without_full_stop
 from global24.writing.lead import lead_units
 from global24.writing.outline import plan_outline
 from global24.writing.planned import Outline
@@ -150,7 +150,7 @@ def write_article(
         story_id=story_id,
         revision=(previous.revision + 1) if previous else 1,
         created_at=utcnow(),
-        headline=headline,
+        headline=without_full_stop(headline),
         dek=dek_text,
         attribution=attrib,
         sections=sections,

@@ -37,6 +37,12 @@ def clean_title(title: str) -> str:
     return t
 
 
+def without_full_stop(headline: str) -> str:
+    """A headline as printed: a sentence made a headline loses its full stop (not its question or
+    exclamation mark, nor the last dot of an initialism: "… in the U.S.")."""
+    return re.sub(r"(?<![.\s][A-Za-z])\.$", "", headline.strip())
+
+
 def choose_headline(ev: Evidence) -> tuple[str, str | None]:
     """(headline, item id) from the titles in the set's language, the most central one winning; for a
     story that ran over days, among the titles of its later half."""
@@ -52,8 +58,7 @@ def choose_headline(ev: Evidence) -> tuple[str, str | None]:
     cands = [it for it in cands if ev.genre_rank(it.id) == first]
     if not cands:
         best = max((u for u in ev.units if u.lang == ev.lang), key=lambda u: u.score, default=None)
-        # a sentence made a headline loses its full stop (not its question or exclamation mark)
-        return (re.sub(r"(?<![.\s][A-Za-z])\.$", "", best.text.strip()), best.item_id) if best else ("", None)
+        return (best.text, best.item_id) if best else ("", None)
     central = Counter()
     for u in ev.units:
         if not u.background:

@@ -604,7 +604,7 @@ def plan_outline(
     own = [u for u in ev.units if u.lang == ev.lang and u.score > 0]
     main = [u for u in own if not u.background]
     # a set without titles is headlined by its best sentence: that one is said already
-    said = [u.id for u in ev.units if headline and u.text.rstrip(".") == headline.rstrip(".")]  # full stop dropped
+    said = [u.id for u in ev.units if headline and u.text == headline]
     articles = [
         u.id
         for u in main
