@@ -179,6 +179,17 @@ def test_a_body_named_across_of_or_for_is_one_speaker():
         ("Monday, the council met.", None),  # a weekday alone says no day
         ("January 2005\nAid arrived.", None),  # no day of the month
         ("Aid arrived.\nMore aid came.\nSaturday, January 8, 2005", None),  # not the opening lines
+        # other languages, as their archives print the day (a line that is only the date)
+        ("samedi 8 janvier 2005\nLes dons affluent.", date(2005, 1, 8)),
+        ("sobota 8. ledna 2005\nDary přibývají.", date(2005, 1, 8)),
+        ("Σάββατο 8 Ιανουαρίου 2005\nΟι δωρεές αυξάνονται.", date(2005, 1, 8)),
+        ("السبت 8 يناير 2005\nتتزايد التبرعات.", date(2005, 1, 8)),
+        ("יום שבת, 8 בינואר 2005\nהתרומות גדלות.", date(2005, 1, 8)),
+        ("शनिवार, 8 जनवरी 2005\nदान बढ़ रहा है।", date(2005, 1, 8)),
+        ("sábado 8 de enero de 2005\nLas donaciones crecen.", date(2005, 1, 8)),
+        ("2005年1月8日\n寄付が増えている。", date(2005, 1, 8)),
+        ("Le 8 janvier 2005, le gouvernement a annoncé une aide.", None),  # a sentence, not a dateline
+        ("Microsoft 8 December 2013 Xbox\nx", None),  # words that are no weekday
     ],
 )
 def test_leading_date_reads_an_archive_dateline(text, day):

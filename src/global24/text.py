@@ -570,9 +570,73 @@ def dates(text: str) -> list[DateMention]:
     return out
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _DATELINE_LEAD = re.compile(
     r"\s*(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?", re.IGNORECASE
 )
+
+
+_DATELINE_LANGS = ("fr", "es", "pt", "it", "de", "nl", "cs", "pl", "el", "ru", "uk", "ar", "he", "hi", "tr", "ro", "sv", "da", "no", "fi", "hu", "id")
+_CJK_DATE = re.compile(r"^\s*((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+
+
+@lru_cache(maxsize=1)
+def _calendar_words() -> tuple[dict[str, int], frozenset[str]]:
+    """Month names (number by name) and weekday words in the languages a dateline may come in: wide and
+    abbreviated, as dates print them and standing alone, lower case, from the CLDR data babel ships."""
+    from babel import Locale
+
+    months: dict[str, int] = {}
+    weekdays: set[str] = set()
+    for code in _DATELINE_LANGS:
+        try:
+            loc = Locale.parse(code)
+        except Exception:  # a locale babel lacks: its names are simply not known
+            continue
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for n, name in loc.months.get(context, {}).get(width, {}).items():
+                    key = name.lower().rstrip(".").replace("\u093c", "")
+                    if len(key) >= 3:
+                        months.setdefault(key, n)
+                for name in loc.days.get(context, {}).get(width, {}).values():
+                    weekdays.update(regex.findall(r"\w+", name.lower()))
+    return months, frozenset(weekdays)
+
+
+def _foreign_dateline(line: str) -> date | None:
+    """A line that is only a date in another language ("samedi 8 janvier 2005", "sobota 8. ledna
+    2005", "Σάββατο 8 Ιανουαρίου 2005", "السبت 8 يناير 2005", "2005年1月8日"): a day, a month name and a
+    year, and besides at most three words that are weekdays or short ("de", "года")."""
+    m = _CJK_DATE.match(line)
+    if m:
+        with contextlib.suppress(ValueError):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return None
+    if len(line) > 60:
+        return None
+    months, weekdays = _calendar_words()
+    year = day = month = None
+    extra = 0
+    for tok in regex.findall(r"\w+", line):
+        low = tok.lower().replace("\u093c", "")
+        if tok.isdigit():
+            if len(tok) == 4 and tok[:2] in ("19", "20") and year is None:
+                year = int(tok)
+            elif len(tok) <= 2 and day is None and 1 <= int(tok) <= 31:
+                day = int(tok)
+            else:
+                return None
+        elif month is None and (low in months or low[:1] == "ב" and low[1:] in months):
+            month = months.get(low) or months[low[1:]]
+        else:
+            extra += 1
+            if extra > 3 or not (low in weekdays or len(tok) <= 4):
+                return None
+    if year and day and month:
+        with contextlib.suppress(ValueError):
+            return date(year, month, day)
+    return None
 
 
 def leading_date(text: str) -> date | None:
@@ -581,9 +645,12 @@ def leading_date(text: str) -> date | None:
     "Saturday, January 8, 2005", "December 29, 2004", "8 January 2005" or "2005-01-08", alone on
     the first line or the second (after a photo caption), or followed by the story's first words
     on the same line. A full date (day, month, year) must open the line, after at most a weekday:
-    a date later in a sentence is what the sentence is about, not when it was written.
+    a date later in a sentence is what the sentence is about, not when it was written. In other
+    languages the line must be the date alone (:func:`_foreign_dateline`).
     """
     for line in text.lstrip().split("\n", 2)[:2]:
+        if not _YEAR.search(line, 0, 80):  # no year, no dateline: the cheap test first (every undated item)
+            continue
         # a year run into the first word ("January 18, 2005Through a telethon") when markup is stripped
         head = re.sub(r"\b((?:19|20)\d\d)(?=[A-Z])", r"\1 ", line.strip()[:80])
         lead = _DATELINE_LEAD.match(head)
@@ -595,6 +662,9 @@ def leading_date(text: str) -> date | None:
                 with contextlib.suppress(ValueError):
                     return date(m.year, m.month, m.day)
             break
+        day = _foreign_dateline(line.strip())
+        if day is not None:
+            return day
     return None
 
 
