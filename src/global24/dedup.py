@@ -19,6 +19,7 @@ from datasketch import MinHash, MinHashLSH
 
 from global24.models import Item
 from global24.normalize import content_hash, words_utf8
+from global24.settings import Settings
 
 NUM_PERM = 64
 SHINGLE = 3
@@ -103,6 +104,15 @@ class Deduplicator:
         self._minhashes: dict[str, Sketch] = {}
         proto = MinHash(num_perm=NUM_PERM, seed=Sketch.seed, scheme=Sketch.scheme)
         self._perms = proto.permutations  # shared: building them per item is costly
+
+    @classmethod
+    def from_settings(cls, settings: Settings, find_by_hash: Callable[[str], Item | None] | None = None) -> Deduplicator:
+        """The index the desk's settings describe (``dedup_threshold``, ``dedup_window_hours``)."""
+        return cls(
+            threshold=settings.dedup_threshold,
+            window=timedelta(hours=settings.dedup_window_hours),
+            find_by_hash=find_by_hash,
+        )
 
     def _minhash(self, words: list[bytes]) -> Sketch:
         # datasketch's affine32 permutations (h -> a*h + b mod 2**32) applied to all shingles at once

@@ -14,7 +14,7 @@ import logging
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +80,7 @@ class Desk:
         """The near-duplicate index, warmed from recent items the first time ingest needs it
         (a desk that only writes, like the API's rewrite, never pays for it)."""
         if self._dedup is None:
-            d = Deduplicator(
-                threshold=self.settings.dedup_threshold,
-                window=timedelta(hours=self.settings.dedup_window_hours),
-                find_by_hash=self.store.find_by_hash,
-            )
+            d = Deduplicator.from_settings(self.settings, find_by_hash=self.store.find_by_hash)
             d.warm(reversed(self.store.recent_items(utcnow() - d.window, limit=50_000)))
             self._dedup = d
         return self._dedup

@@ -571,9 +571,7 @@ def dates(text: str) -> list[DateMention]:
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_DATELINE_LEAD = re.compile(
-    r"\s*(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+)?", re.IGNORECASE
-)
+_DATELINE_LEAD = re.compile(rf"\s*(?:(?:{'|'.join(WEEKDAYS)}),?\s+)?", re.IGNORECASE)
 
 
 _DATELINE_LANGS = ("fr", "es", "pt", "it", "de", "nl", "cs", "pl", "el", "ru", "uk", "ar", "he", "hi", "tr", "ro", "sv", "da", "no", "fi", "hu", "id")

@@ -109,6 +109,7 @@ def test_items_that_name_no_outlet_are_cited_by_title_and_still_count_apart(tmp_
     from global24.writing.evidence import source_name
 
     assert source_name(Item(id="x", source_id="", text="t", url="https://www.example.org/a")) == "example.org"
+    assert source_name(Item(id="x", source_id="", text="t", url="http://[::1/a")) == ""  # malformed: no site
 
 
 def test_syndicated_copies_in_a_file_are_marked_as_the_desk_marks_them(tmp_path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +48,7 @@ def mark_copies(items: list[Item], settings: Settings) -> list[Item]:
     A file is the whole world of a batch command: a wire story carried by three outlets is one
     report corroborated, not three independent ones. A copy the file already names stays named.
     """
-    dedup = Deduplicator(
-        threshold=settings.dedup_threshold, window=timedelta(hours=settings.dedup_window_hours)
-    )
+    dedup = Deduplicator.from_settings(settings)
     ids = {it.id for it in items}
     found: dict[int, str | None] = {}
     order = sorted(range(len(items)), key=lambda k: (items[k].published_at is None, items[k].when, k))

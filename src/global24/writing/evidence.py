@@ -14,7 +14,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -24,6 +23,7 @@ from global24.genre import REPORT, genre
 from global24.genre import rank as genre_rank
 from global24.models import Item
 from global24.normalize import NORMALIZE_FAILED, detect_language
+from global24.sources.base import host_of
 
 # A dateline such as "TOKYO (Meridian Wire) — " or "RIO DE JANEIRO, Oct 28 (Wire) - ".
 _DATELINE = re.compile(
@@ -236,8 +236,7 @@ def source_name(item: Item) -> str:
     """
     if item.source_name or item.author or item.source_id:
         return item.source_name or item.author or item.source_id
-    host = (urlsplit(item.url).hostname or "") if item.url else ""
-    return host.removeprefix("www.")
+    return host_of(item.url).removeprefix("www.") if item.url else ""
 
 
 _CJK_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
