@@ -159,3 +159,32 @@ def test_mojibake_in_a_file_is_repaired_as_the_desk_repairs_it(tmp_path):
     )
     (item,), _ = read_items_jsonl(p)
     assert item.title == "Café owners protest" and item.text == "The café owners said the rent’s too high."
+
+
+def test_a_file_of_headlines_only_is_written_from_its_titles(tmp_path, wsettings):
+    """Link lists and title feeds give no text: the titles are what the items say, so the article and
+    the summary are made of them (each cited), not left empty."""
+    rows = [
+        {"id": "a", "source": "North Desk", "published": "2025-10-26T03:00:00Z",
+         "title": "Dodgers beat Blue Jays 5-1 to even the World Series at a game apiece"},
+        {"id": "b", "source": "South Desk", "published": "2025-10-26T03:30:00Z", "text": "",
+         "title": "Yamamoto throws a complete game as the Dodgers level the World Series"},
+        {"id": "c", "source": "West Desk", "published": "2025-10-28T07:00:00Z",
+         "title": "Freeman's homer in the 18th inning wins Game 3 for the Dodgers"},
+    ]  # fmt: skip
+    p = tmp_path / "titles.jsonl"
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    items, errors = read_items_jsonl(p)
+    assert not errors and [it.text for it in items] == ["", "", ""]
+    out = tmp_path / "a.json"
+    article = write_jsonl(p, out, "json", wsettings)
+    titles = {r["id"]: r["title"] for r in rows}
+    assert article.headline in titles.values()
+    said = [s for sec in article.sections for para in sec.paragraphs for s in para]
+    assert said and all(s.citations and s.text in titles[s.citations[0].item_id] for s in said)
+    assert verify_file(out, None, wsettings)["ok"]
+    summary = summarize_jsonl(p, 40, wsettings)
+    assert 0 < len(summary.split()) <= 40
+    assert any(t in summary for t in titles.values())
+    (tmp_path / "none.jsonl").write_text(json.dumps({"id": "z"}) + "\n")
+    assert read_items_jsonl(tmp_path / "none.jsonl")[1]  # neither text nor title: still an error

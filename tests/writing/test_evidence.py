@@ -124,3 +124,38 @@ def test_a_burst_of_copies_does_not_push_the_reports_out(tokyo_items):
     ]  # fmt: skip
     ev = build_evidence(reports + burst, max_items=10)
     assert {it.id for it in reports} | {"spam0"} <= set(ev.items)
+
+
+def test_lines_without_a_full_stop_are_headings_only_among_punctuated_prose():
+    """In punctuated prose a line without a full stop is a heading or caption and is passed over; an item
+    with no full stop anywhere (a transcript, a lower-cased export) is read line by line instead of not at all."""
+    prose = Item(
+        id="p",
+        source_id="s",
+        text="Markets in the spotlight\nThe central bank cut its main rate by a quarter point on Wednesday.",
+    )
+    bare = Item(
+        id="b",
+        source_id="t",
+        text="the central bank cut its main rate by a quarter point on wednesday\nmarkets rallied across the region after the decision",
+    )
+    ev = build_evidence([prose, bare])
+    by_item = {}
+    for u in ev.units:
+        by_item.setdefault(u.item_id, []).append(u.text)
+    assert by_item["p"] == ["The central bank cut its main rate by a quarter point on Wednesday."]
+    assert by_item["b"] == [
+        "the central bank cut its main rate by a quarter point on wednesday",
+        "markets rallied across the region after the decision",
+    ]
+
+
+def test_a_headline_only_item_says_what_its_title_says():
+    items = [
+        Item(id="h", source_id="s", title="Fed cuts rates by a quarter point and ends balance sheet runoff", text=""),
+        Item(id="x", source_id="s", title="", text="   "),
+    ]
+    ev = build_evidence(items)
+    assert list(ev.items) == ["h"] and ev.items["h"].text == items[0].title
+    assert [u.text for u in ev.units] == [items[0].title]
+    assert items[0].text == ""  # the caller's item is left as it was

@@ -1,8 +1,8 @@
 """Item JSONL: the import/export format of ARCHITECTURE.md (one JSON object a line).
 
 ``{"id", "url"?, "source", "kind", "title"?, "text", "published"?, "lang"?,
-"author"?, "engagement"?, "images"?}``; only ``id`` and ``text`` are required and
-extra keys are kept in ``Item.extra``. A malformed line is reported with its
+"author"?, "engagement"?, "images"?}``; only ``id`` and ``text`` are required (a
+``title`` stands in for a missing text) and extra keys are kept in ``Item.extra``. A malformed line is reported with its
 line number and skipped; the rest is imported. This is also how converted
 X/Twitter archives or GDELT extracts come in.
 """
@@ -96,6 +96,8 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int) or str(raw_id).strip() == "":
         raise ValueError("'id' is required (a non-empty string)")
     text = d.get("text")
+    if text is None and isinstance(d.get("title"), str) and d["title"].strip():
+        text = ""  # a headline-only entry (a link list, a title feed): the item says what its title says
     if not isinstance(text, str):
         raise ValueError("'text' is required (a string)")
     text = plain_text(text)

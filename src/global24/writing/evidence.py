@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -288,6 +288,9 @@ def units_from_item(
     quotes = tx.quotations(item.text) if lang == "en" else []
     captions = {_caption_text(im.caption) for im in item.images if im.caption}
     stubs = 0  # a dateline the splitter cut off on its own ("CUPERTINO, Calif."): the lede is still first
+    # a line without a full stop is a heading or caption in punctuated prose; in an item with no full stop
+    # anywhere (a headline given as the text, a transcript, a preprocessed set) it is all there is
+    punctuated = any(_TERMINAL.search(sp.text) for sp in spans)
     for pos, sp in enumerate(spans):
         if not out and pos == stubs and _DATELINE_STUB.match(sp.text.strip()):
             stubs += 1
@@ -298,7 +301,7 @@ def units_from_item(
         min_words = 3 if item.kind == "post" or lang != "en" else 6
         if lang == "en" and len(c.text.split()) < min_words:
             continue
-        if lang == "en" and item.kind != "post" and not _TERMINAL.search(c.text):
+        if lang == "en" and item.kind != "post" and punctuated and not _TERMINAL.search(c.text):
             continue  # headings and captions inside the body are not sentences
         if captions and _caption_text(c.text) in captions:
             continue  # a figure caption the page extractor kept in the body: not prose
@@ -477,8 +480,12 @@ def build_evidence(
     for it in items:
         # an item the desk could not normalize is left out; one with a note (a time it could not
         # believe, so ignored) still says what it says
-        if it.id in seen or not (it.text or "").strip() or (it.error or "").startswith(NORMALIZE_FAILED):
+        if it.id in seen or (it.error or "").startswith(NORMALIZE_FAILED):
             continue
+        if not (it.text or "").strip():
+            if not (it.title or "").strip():
+                continue
+            it = replace(it, text=it.title)  # a headline-only entry says what its title says
         seen.add(it.id)
         chosen.append((it, False))
     if len(chosen) > max_items:  # a long-running story: its newest items say where it stands
