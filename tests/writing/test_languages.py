@@ -151,3 +151,15 @@ def test_a_summary_of_short_sentences_fills_its_words(wsettings):
     lead = summarize_jsonl(DATA / "czech-election-cs.jsonl", 40, wsettings)
     assert 30 <= len(lead.split()) <= 40
     assert "34,5 procenta" in lead or "80 mandátů" in lead
+
+
+def test_korean_is_read_sentence_by_sentence():
+    """Korean ends its sentences with ". " as English does (not with 。 as Japanese and Chinese do)."""
+    from global24.writing.evidence import build_evidence
+
+    text = (
+        "한국은행 금융통화위원회는 23일 통화정책방향 회의를 열고 기준금리를 연 2.50%로 동결했다. "
+        "이창용 총재는 부동산 시장 안정 대책의 효과를 좀 더 지켜볼 필요가 있다고 말했다."
+    )
+    ev = build_evidence([Item(id="k", source_id="s", lang="ko", text=text)])
+    assert len(ev.units) == 2 and ev.units[1].text.startswith("이창용")

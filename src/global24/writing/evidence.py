@@ -243,7 +243,7 @@ _CJK_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 def _split(item: Item, lang: str) -> list[tx.Span]:
-    if lang == "en" or lang not in ("ja", "zh", "ko"):
+    if lang not in ("ja", "zh"):  # Korean ends its sentences with ". " as English does
         return tx.sentences(item.text, lang)
     out = []
     for m in _CJK_SENT.finditer(item.text):
