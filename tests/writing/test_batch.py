@@ -188,3 +188,19 @@ def test_a_file_of_headlines_only_is_written_from_its_titles(tmp_path, wsettings
     assert any(t in summary for t in titles.values())
     (tmp_path / "none.jsonl").write_text(json.dumps({"id": "z"}) + "\n")
     assert read_items_jsonl(tmp_path / "none.jsonl")[1]  # neither text nor title: still an error
+
+
+def test_a_single_post_is_headlined_by_its_opening_and_quoted_for_the_rest(tmp_path, wsettings):
+    row = {
+        "id": "p1", "source": "Tide Watch", "kind": "post", "published": "2025-10-28T10:20:00Z",
+        "text": "Heavy gunfire reported since dawn in the Complexo do Alemão and Complexo da Penha. "
+                "A large police operation against the Comando Vermelho is under way; several roads blocked.",
+    }  # fmt: skip
+    p = tmp_path / "post.jsonl"
+    p.write_text(json.dumps(row) + "\n")
+    article = write_jsonl(p, tmp_path / "a.json", "json", wsettings)
+    assert article.headline.startswith("Heavy gunfire reported since dawn")
+    said = [s.text for sec in article.sections for para in sec.paragraphs for s in para]
+    assert said == [
+        "Tide Watch posted: “A large police operation against the Comando Vermelho is under way; several roads blocked.”"
+    ]

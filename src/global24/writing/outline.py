@@ -698,6 +698,8 @@ def plan_outline(
     quotes_of: dict[int, list[int]] = {}
     for item_id in dict.fromkeys(u.item_id for u in main if u.kind == "post"):
         run = post_quote(ev, item_id, latest)
+        if run and run[0] in said:  # a set without titles opens on this post: the rest of it is quoted
+            run = run[1:]
         if run:
             quotes_of[run[0]] = run
     # a story told only in posts (a desk that follows Mastodon or Bluesky accounts) is told by them:
