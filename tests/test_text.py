@@ -215,3 +215,18 @@ def test_a_clock_time_before_its_time_zone_ends_no_sentence():
         "Counting began at once.",
     ]
     assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_language_tags_as_exports_write_them_become_iso_639_1():
+    from global24.text import lang_code
+
+    cases = {
+        "en-US": "en", "EN": "en", "pt_BR": "pt", "zh-Hant-TW": "zh", "iw": "he",  # BCP 47, withdrawn codes
+        "eng": "en", "fre": "fr", "fra": "fr", "ger": "de", "jpn": "ja",  # ISO 639-2
+        "english": "en", "Arabic": "ar", "Chinese (Simplified)": "zh",  # names, as archives label sets
+        "Français": "fr", "日本語": "ja", "Ελληνικά": "el", "עברית": "he", "हिन्दी": "hi",  # endonyms
+    }  # fmt: skip
+    assert {tag: lang_code(tag) for tag in cases} == cases
+    for nothing in ("", "  ", "und", "klingon speech", None, 42):
+        assert lang_code(nothing) is None
+    assert lang_code("yue") == "yue"  # a code without a two-letter form stays as it is

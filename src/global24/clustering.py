@@ -44,6 +44,7 @@ from global24.settings import Settings
 from global24.sources.base import parse_datetime
 from global24.sources.jsonl import contract_row, dateline_published, plain_text
 from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
+from global24.text import lang_code
 from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
 
 SNAPSHOT_VERSION = 2
@@ -367,7 +368,7 @@ def item_from_json(row: dict[str, Any], seq: int) -> Item:
         title=row.get("title") if isinstance(row.get("title"), str) else None,
         text=text,
         published_at=published,
-        lang=row.get("lang") if isinstance(row.get("lang"), str) else None,
+        lang=lang_code(row.get("lang")),
         engagement=Engagement.from_dict(
             row.get("engagement") if isinstance(row.get("engagement"), dict) else None
         ),

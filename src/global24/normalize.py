@@ -28,6 +28,7 @@ from ftfy.chardata import CHARMAP_ENCODINGS
 
 from global24.letters import MARKS
 from global24.models import Image, Item, utcnow
+from global24.text import lang_code
 
 MAX_TEXT_CHARS = 200_000
 MAX_HTML_CHARS = 400_000
@@ -345,7 +346,7 @@ def normalize_item(item: Item, now: datetime | None = None) -> Item:
                 height=img.height,
             )
         )
-    lang = (item.lang or "").split("-")[0].lower() or None
+    lang = lang_code(item.lang)
     # A declared language stands, except "en" on a text in Japanese, Korean or Thai script (a
     # feed's default carried onto its foreign entries): the detector is asked only when its
     # answer can change the result, which spares the statistical model on every labelled item.

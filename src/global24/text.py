@@ -200,6 +200,62 @@ _SNOWBALL = {
 _CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SPACELESS = ("ja", "zh")  # written without spaces between words
 
+# ISO 639-2 (bibliographic and terminology) codes of the languages news comes in, to ISO 639-1
+_ISO3 = {
+    "ara": "ar", "ben": "bn", "bul": "bg", "cat": "ca", "ces": "cs", "cze": "cs", "chi": "zh", "zho": "zh",
+    "dan": "da", "deu": "de", "ger": "de", "ell": "el", "gre": "el", "eng": "en", "est": "et", "fas": "fa",
+    "per": "fa", "fin": "fi", "fra": "fr", "fre": "fr", "heb": "he", "hin": "hi", "hrv": "hr", "hun": "hu",
+    "ind": "id", "ita": "it", "jpn": "ja", "kor": "ko", "lav": "lv", "lit": "lt", "msa": "ms", "may": "ms",
+    "nld": "nl", "dut": "nl", "nor": "no", "nob": "nb", "nno": "nn", "pol": "pl", "por": "pt", "ron": "ro",
+    "rum": "ro", "rus": "ru", "slk": "sk", "slo": "sk", "slv": "sl", "spa": "es", "srp": "sr", "swa": "sw",
+    "swe": "sv", "tam": "ta", "tha": "th", "tur": "tr", "ukr": "uk", "urd": "ur", "vie": "vi", "afr": "af",
+    "amh": "am", "arm": "hy", "hye": "hy", "aze": "az", "baq": "eu", "eus": "eu", "geo": "ka", "kat": "ka",
+    "guj": "gu", "ice": "is", "isl": "is", "kaz": "kk", "mar": "mr", "nep": "ne", "pan": "pa", "glg": "gl",
+    "sin": "si", "som": "so", "tel": "te", "uzb": "uz", "yor": "yo", "zul": "zu", "tgl": "tl", "fil": "tl",
+}  # fmt: skip
+_LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}  # withdrawn ISO 639-1 codes
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    """Language names, in English and in the language itself ("french", "français"), to ISO 639-1."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    try:
+        english = Locale("en").languages
+    except Exception:  # babel without its data: names are simply not known
+        return names
+    for code, name in english.items():
+        if len(code) == 2:
+            names.setdefault(name.lower(), code)
+            try:
+                own = Locale.parse(code).languages.get(code)
+            except Exception:  # a locale babel lacks
+                own = None
+            if own:
+                names.setdefault(own.lower(), code)
+    return names
+
+
+@lru_cache(maxsize=256)
+def lang_code(tag: object) -> str | None:
+    """A language tag as ISO 639-1 ("en"), from what exports and archives write: BCP 47 ("pt-BR",
+    "fr_FR", "zh-Hant"), ISO 639-2 ("eng", "fre"), withdrawn codes ("iw") or a language's name in
+    English or in itself ("English", "arabic", "Français"). None when it names no language."""
+    if not isinstance(tag, str):
+        return None
+    t = tag.strip().lower().replace("_", "-")
+    if not t or t in ("und", "mul", "zxx", "xx"):
+        return None
+    primary = t.split("-")[0]
+    code = primary.isascii() and primary.isalpha()
+    if code and len(primary) == 2:
+        return _LEGACY.get(primary, primary)
+    if code and len(primary) == 3:
+        return _ISO3.get(primary, primary)
+    return _language_names().get(t) or _language_names().get(t.split("(")[0].strip())
+
 
 @lru_cache(maxsize=64)
 def stopwords_for(lang: str) -> frozenset[str]:

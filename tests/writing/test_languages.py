@@ -163,3 +163,15 @@ def test_korean_is_read_sentence_by_sentence():
     )
     ev = build_evidence([Item(id="k", source_id="s", lang="ko", text=text)])
     assert len(ev.units) == 2 and ev.units[1].text.startswith("이창용")
+
+
+def test_a_set_labelled_with_language_names_is_written_in_that_language(tmp_path, wsettings):
+    """Archives label sets "portuguese" or "por", not "pt": the article is still Portuguese."""
+    rows = [json.loads(line) for line in (DATA.parent / "writing" / "rio-items.jsonl").read_text().splitlines()]
+    pt = [r for r in rows if r.get("lang") == "pt"]
+    assert len(pt) >= 2
+    p = tmp_path / "pt.jsonl"
+    tags = ["portuguese", "por", "pt_BR"] * len(pt)
+    p.write_text("".join(json.dumps(r | {"lang": tags[k]}) + "\n" for k, r in enumerate(pt)))
+    article = write_jsonl(p, tmp_path / "a.json", "json", wsettings)
+    assert article.lang == "pt" and article.attribution.startswith("Análise independente")

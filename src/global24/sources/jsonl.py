@@ -28,7 +28,7 @@ from global24.sources.base import (
     parse_datetime,
     to_int,
 )
-from global24.text import leading_date
+from global24.text import lang_code, leading_date
 
 KNOWN_KEYS = {
     "id",
@@ -152,7 +152,7 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
         title=_opt_str(d.get("title")),
         text=text,
         published_at=published,
-        lang=_opt_str(d.get("lang")),
+        lang=lang_code(d.get("lang")),
         author=_opt_str(d.get("author")),
         engagement=engagement,
         images=images,

@@ -199,8 +199,9 @@ class Evidence:
 def item_lang(item: Item) -> str:
     """The item's language. Without a tag it is detected; mostly-ASCII text counts as English
     unless it is long enough for the identifier to tell another language apart."""
-    if item.lang:
-        return item.lang.split("-")[0].lower()
+    declared = tx.lang_code(item.lang)
+    if declared:
+        return declared
     text = item.text[:2000]
     letters = [c for c in text if c.isalpha()]
     if not letters:
