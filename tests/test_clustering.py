@@ -615,3 +615,22 @@ def test_cluster_reader_reads_times_as_the_importer_does():
         assert item_from_json(row, 0).published_at == import_item(row)[0].published_at == when, value
     for junk in (2025, True, "soon", float("nan")):
         assert item_from_json({"id": "a", "text": "x", "published": junk}, 0).published_at is None, junk
+
+
+def test_one_item_dated_in_the_future_does_not_expire_every_story(tmp_path, tfidf_only) -> None:
+    """A wrong year on one line ("2031") would move the stream's clock past every story's window, and
+    every item after it would start a story of its own; it is read as undated, as the importer reads it."""
+    from global24.sources.jsonl import item_from_json as import_item
+
+    rows = [json.loads(line) for line in (DATA / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cluster_jsonl(src, out, tfidf_only)
+    clean = [json.loads(line)["story"] for line in out.read_text().splitlines()]
+    rows[1]["published"] = "2031-06-01T00:00:00Z"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cluster_jsonl(src, out, tfidf_only)
+    dirty = [json.loads(line)["story"] for line in out.read_text().splitlines()]
+    assert len(set(dirty)) == len(set(clean)) and dirty[2:] == clean[2:]
+    item, problems = import_item(rows[1])
+    assert item.published_at is None and problems == ["'published' 2031-06-01T00:00:00+00:00 is in the future, ignored"]

@@ -42,7 +42,7 @@ from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
 from global24.settings import Settings
 from global24.sources.base import parse_datetime
-from global24.sources.jsonl import contract_row, dateline_published, plain_text
+from global24.sources.jsonl import contract_row, dateline_published, not_yet, plain_text
 from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
 from global24.text import lang_code
 from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
@@ -356,6 +356,8 @@ def item_from_json(row: dict[str, Any], seq: int) -> Item:
     row = contract_row(row)
     # read as the importer reads it (ISO, RFC 2822, Unix time), so the batch sees what the desk sees
     published = parse_datetime(row.get("published"))
+    if published is not None and not_yet(published):
+        published = None  # a date in the future is not believed (it would expire every story)
     text = plain_text(row["text"]) if isinstance(row.get("text"), str) else ""
     if published is None:
         published = dateline_published(text)

@@ -13,7 +13,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,9 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
         published = parse_datetime(d.get("published"))
         if published is None:
             problems.append(f"unreadable 'published' {str(d.get('published'))[:40]!r} ignored")
+        elif not_yet(published):
+            problems.append(f"'published' {published.isoformat()} is in the future, ignored")
+            published = None
     if published is None:
         published = dateline_published(text)
     engagement = Engagement()
@@ -175,6 +178,15 @@ def plain_text(text: str) -> str:
     """An item's text as the contract has it, plain: markup read as HTML (tags dropped, blocks made
     paragraphs, entities decoded), so no "<p>" or "&amp;" reaches a sentence or a citation."""
     return html_to_text(text) if _MARKUP.search(text) else text
+
+
+FUTURE_SLACK = timedelta(hours=2)  # clocks and time zones a feed may get wrong
+
+
+def not_yet(published: datetime) -> bool:
+    """Later than now (with :data:`FUTURE_SLACK`): no item can have been published then, and one that
+    says so would move a stream's clock past every story it has (a wrong zone, a typo'd year)."""
+    return published > datetime.now(UTC) + FUTURE_SLACK
 
 
 def dateline_published(text: str) -> datetime | None:
