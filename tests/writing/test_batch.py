@@ -204,3 +204,20 @@ def test_a_single_post_is_headlined_by_its_opening_and_quoted_for_the_rest(tmp_p
     assert said == [
         "Tide Watch posted: “A large police operation against the Comando Vermelho is under way; several roads blocked.”"
     ]
+
+
+def test_a_summary_shorter_than_any_sentence_is_the_headline_when_that_fits(tmp_path, wsettings):
+    rows = [
+        {"id": "a", "source": "North Desk", "title": "Fed cuts rates by a quarter point",
+         "text": "The Federal Reserve cut its benchmark interest rate by a quarter of a percentage point on "
+                 "Wednesday, to a range of 3.75% to 4%, its second cut in a row."},
+        {"id": "b", "source": "South Desk", "title": "Powell says a December cut is far from assured",
+         "text": "Federal Reserve Chair Jerome Powell said after the rate decision on Wednesday that a further "
+                 "cut in December was not a foregone conclusion, far from it."},
+    ]  # fmt: skip
+    p = tmp_path / "fed.jsonl"
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    short = summarize_jsonl(p, 10, wsettings)
+    assert short in {r["title"] for r in rows}
+    assert summarize_jsonl(p, 3, wsettings) == ""  # nothing that short: nothing rather than a cut sentence
+    assert summarize_jsonl(p, 40, wsettings).startswith(("The Federal Reserve", "Federal Reserve Chair"))

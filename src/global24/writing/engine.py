@@ -13,6 +13,7 @@ from datetime import datetime
 
 from global24.models import Article, Citation, HeatSample, Item, Sentence, Story, stable_id, utcnow
 from global24.settings import Settings
+from global24.text import word_count
 from global24.writing.base import Draft, WriterError, citations_for, get_writer
 from global24.writing.evidence import Evidence, build_evidence
 from global24.writing.headline import attribution, choose_headline, gallery, source_list, without_full_stop
@@ -179,7 +180,11 @@ def summarize(items: list[Item], words: int, settings: Settings) -> str:
     """The lead of the set's article as plain text, at most ``words`` words."""
     ev = build_evidence(items, max_items=settings.write_max_items, entity_backend=settings.text_entities)
     joiner = "" if ev.lang in ("ja", "zh") else " "  # sentences follow each other without a space there
-    return joiner.join(ev.units[i].text for i in lead_units(ev, words))
+    lead = lead_units(ev, words)
+    if not lead:  # no sentence is that short: the headline (a source's own title) when it fits
+        headline = without_full_stop(choose_headline(ev)[0])
+        return headline if headline and word_count(headline, ev.lang) <= words else ""
+    return joiner.join(ev.units[i].text for i in lead)
 
 
 def should_rewrite(
