@@ -159,3 +159,29 @@ def test_a_headline_only_item_says_what_its_title_says():
     assert list(ev.items) == ["h"] and ev.items["h"].text == items[0].title
     assert [u.text for u in ev.units] == [items[0].title]
     assert items[0].text == ""  # the caller's item is left as it was
+
+
+def test_a_caption_kept_as_a_line_of_its_own_is_marked_and_kept_out_of_the_lead():
+    from global24.writing.lead import lead_units
+
+    memorial = Item(
+        id="m",
+        source_id="s",
+        text="Ambulances at Russell Square, London after the July 7, 2005 London bombings.\n"
+        "A permanent memorial to the 52 victims of the July 7, 2005 London bombings was unveiled in Hyde Park "
+        "on Tuesday, four years after the attacks on three Underground trains and a bus.",
+    )
+    others = [
+        Item(id="a", source_id="t", text="Survivors of the July 7, 2005 London bombings attended the unveiling "
+             "of the memorial in Hyde Park on Tuesday with the families of the 52 victims."),
+        Item(id="b", source_id="u", text="The memorial in Hyde Park has 52 steel columns, one for each victim "
+             "of the July 7, 2005 London bombings, which also injured about 700 people."),
+    ]  # fmt: skip
+    ev = build_evidence([memorial, *others])
+    flagged = [u.text for u in ev.units if u.caption]
+    assert flagged == ["Ambulances at Russell Square, London after the July 7, 2005 London bombings."]
+    assert not any(ev.units[i].caption for i in lead_units(ev, 200))
+    # the same words inside a paragraph, or with a verb, are prose
+    inline = Item(id="i", source_id="s", text="Ambulances at Russell Square after the bombings. Then calm returned.")
+    verb = Item(id="v", source_id="s", text="Ambulances waited at Russell Square after the bombings.")
+    assert not any(u.caption for u in build_evidence([inline, verb]).units)

@@ -117,6 +117,29 @@ def _is_generic(text: str) -> bool:
 
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 
+# A finite verb, in the forms a short English sentence usually has one (auxiliaries, irregular pasts, -ed/-en)
+VERB_CUE = re.compile(
+    r"\b(?:[Ii]s|[Aa]re|[Ww]as|[Ww]ere|be|been|[Hh]as|[Hh]ave|[Hh]ad|will|would|can|could|may|might|must|"
+    r"shall|should|does|did|says?|said|told|spent|brought|bought|sold|paid|led|found|saw|put|set|ran|grew|"
+    r"drew|threw|flew|fought|sought|caught|stood|built|sent|felt|heard|meant|won|beat|broke|chose|drove|fell|"
+    r"got|gave|held|hurt|kept|knew|laid|let|lost|made|met|quit|rode|rose|shook|shot|shut|sank|sat|spoke|"
+    r"spread|stole|struck|swore|took|tore|wrote|became|began|came|went|cut|hit|cost|fled|forecast|withdrew|"
+    r"left)\b|\b[a-z]{2,}(?:ed|en)\b"
+)
+CAPTION_WORDS = 20
+
+
+def _caption_line(text: str, span: tx.Span, lang: str) -> bool:
+    """A short English line of its own without a verb to tell anything: a photo caption or a list line
+    the page kept as text ("Ambulances at Russell Square, London after the July 7, 2005 bombings.",
+    "Mohammed Sidique Khan, 30, born in Pakistan, from Dewsbury."). Only a whole line: inside a
+    paragraph, a short sentence without a past-tense verb is usually prose in the present tense."""
+    if lang != "en" or len(span.text.split()) > CAPTION_WORDS or VERB_CUE.search(span.text):
+        return False
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    return text[start : len(text) if end < 0 else end].strip() == span.text.strip()
+
 
 FREQ_WEIGHT = 0.7  # share of word-frequency centrality (the rest: TF-IDF centroid)
 POSITION_WEIGHT = 0.8  # how much a sentence's place in its item matters
@@ -147,6 +170,7 @@ class Unit:
     group: int = -1  # id of the same-claim group (units saying the same thing)
     dangling: bool = False  # opens with a pronoun or connective: needs the sentence before it
     generic: bool = False  # a claim about no one in particular ("Few new leaders face …")
+    caption: bool = False  # a photo caption or list line kept as a line of its own: not prose
 
     @property
     def words(self) -> int:
@@ -328,6 +352,7 @@ def units_from_item(
                 quote=q,
                 dangling=_is_dangling(c.text) or _orphan_pronoun(c.text) if lang == "en" else False,
                 generic=lang == "en" and _is_generic(c.text),
+                caption=punctuated and _caption_line(item.text, c, lang),  # a headline-only item is all lines
             )
         )
     return out

@@ -36,6 +36,7 @@ def default_pool(ev: Evidence, words: int = 0) -> list[int]:
     # a plan later reports overtook ("Other events are planned around London for later in the day",
     # written a year before the set's newest article) is not news any more
     ok = [u for u in ev.units if u.lang == ev.lang and not u.background and u.score > 0 and not stale(u, latest)]
+    ok = [u for u in ok if not u.caption]  # a photo caption or list line is not a report
     pool = [u.id for u in ok if u.kind != "post" and u.words >= 8 and not u.dangling]
     if pool and sum(ev.units[i].words for i in pool) < words:
         pool += [u.id for u in ok if u.kind != "post" and 4 <= u.words < 8 and not u.dangling]

@@ -23,7 +23,7 @@ import numpy as np
 
 from global24 import text as tx
 from global24.writing.differ import find_disagreements
-from global24.writing.evidence import Evidence, Unit, informative, mmr
+from global24.writing.evidence import VERB_CUE, Evidence, Unit, informative, mmr
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
 from global24.writing.labels import join_names, label
 from global24.writing.planned import Outline, Planned, PlannedSection
@@ -455,21 +455,10 @@ def _lower_first(ev: Evidence, text: str) -> str:
     return low + text[len(first) :] if common else text
 
 
-# a finite verb, or what usually comes with one: English captions and list lines have none
-_VERB_CUE = re.compile(
-    r"\b(?:[Ii]s|[Aa]re|[Ww]as|[Ww]ere|be|been|[Hh]as|[Hh]ave|[Hh]ad|will|would|can|could|may|might|must|"
-    r"shall|should|does|did|says?|said|told|spent|brought|bought|sold|paid|led|found|saw|put|set|ran|grew|"
-    r"drew|threw|flew|fought|sought|caught|stood|built|sent|felt|heard|meant|won|beat|broke|chose|drove|fell|"
-    r"got|gave|held|hurt|kept|knew|laid|let|lost|made|met|quit|rode|rose|shook|shot|shut|sank|sat|spoke|"
-    r"spread|stole|struck|swore|took|tore|wrote|became|began|came|went|cut|hit|cost|fled|forecast|withdrew|"
-    r"left)\b|\b[a-z]{2,}(?:ed|en)\b"
-)
-
-
 def _caption(u: Unit) -> bool:
     """A photo caption or a list line the page kept as text ("Ambulances at Russell Square, London
     after the July 7, 2005 bombings."): short, English, and without a verb to tell anything."""
-    return u.lang == "en" and u.words <= 20 and not _VERB_CUE.search(u.text)
+    return u.lang == "en" and u.words <= 20 and not VERB_CUE.search(u.text)
 
 
 def _names_within(name: str, other: str) -> bool:
@@ -608,7 +597,8 @@ def plan_outline(
     articles = [
         u.id
         for u in main
-        if u.kind != "post" and not u.dangling and not stale(u, latest) and informative(u) and u.id not in said
+        if u.kind != "post" and not u.dangling and not u.caption and not stale(u, latest) and informative(u)
+        and u.id not in said
     ]
     used: list[int] = list(said)
     sections: list[PlannedSection] = []
