@@ -57,6 +57,13 @@ TABLE: tuple[Setting, ...] = (
         "page_follow_links", int, 20, "Article links followed per round from an index/section page source."
     ),
     Setting(
+        "feed_fetch_articles",
+        int,
+        10,
+        "Linked articles fetched per round, per feed, for entries that carry only a short summary "
+        "(their text becomes the article's; 0: keep the summaries).",
+    ),
+    Setting(
         "bluesky_appview_url",
         str,
         "https://public.api.bsky.app",

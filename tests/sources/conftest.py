@@ -236,6 +236,7 @@ def fetch_settings() -> Settings:
         fetch_max_redirects=4,
         fetch_backoff_base=60.0,
         fetch_interval=900.0,
+        feed_fetch_articles=0,  # one fetch per feed here; following linked articles has tests of its own
     )
 
 

@@ -341,3 +341,42 @@ def test_titles_and_bodies_are_text_whatever_their_label():
     assert first.text == "safe description"  # an iframe's fallback is markup, read as such
     assert second.title == "History of the <blink> tag"  # plain text that mentions a tag stays
     assert second.text == "History of the <blink> tag"
+
+
+def _collect_teasers(server, settings, known=None):
+    source = Source(id="src_t", kind="feed", url=server.url("/files/feeds/teasers.xml"))
+
+    async def go():
+        async with Fetcher(settings) as fetcher:
+            return await collect(source, fetcher, settings=settings, known_urls=known)
+
+    return run(go())
+
+
+def test_entries_with_only_a_summary_get_the_text_of_the_article_they_link(server, fetch_settings):
+    res = _collect_teasers(server, fetch_settings.replace(feed_fetch_articles=10))
+    by = {it.title: it for it in res.items}
+    ferry, bridge = by["Night ferry service to resume in spring"], by["Harbour footbridge approved after two-year wait"]
+    assert "Fares will stay at last year's level." in ferry.text and ferry.text.startswith("The night ferry")
+    assert ferry.extra["summary"].endswith("from March…") and ferry.extra["text_from"].endswith("/files/pages/a2.html")
+    assert len(bridge.text.split()) > 30 and ferry.author == "Sam Reyes"
+    # a dead link keeps the feed's summary, and says so on the source
+    market = by["Market hall to close for repairs"]
+    assert market.text == "The market hall will close for six weeks of roof repairs from November."
+    assert any("/status/404" in w and "kept the feed's summary" in w for w in res.warnings)
+    # an entry with its own content is not fetched
+    assert by["Library opens on Sundays"].text.startswith("The central library opens on Sundays from next month, the")
+    assert res.error is None and res.fetches == 1 + 3
+    fetched = [p for _, p in server.state.log]
+    assert "/files/pages/a3.html" not in fetched
+
+
+def test_linked_articles_are_fetched_within_the_limit_and_never_twice(server, fetch_settings):
+    known = {server.url("/files/pages/a2.html")}
+    res = _collect_teasers(server, fetch_settings.replace(feed_fetch_articles=10), known)
+    assert res.fetches == 1 + 2  # the stored article is not fetched again
+    ferry = next(it for it in res.items if it.title.startswith("Night ferry"))
+    assert ferry.text.endswith("from March…")
+    assert _collect_teasers(server, fetch_settings.replace(feed_fetch_articles=1)).fetches == 1 + 1
+    off = _collect_teasers(server, fetch_settings.replace(feed_fetch_articles=0))
+    assert off.fetches == 1 and all("text_from" not in it.extra for it in off.items)

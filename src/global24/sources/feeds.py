@@ -8,12 +8,14 @@ entry's HTML.
 
 from __future__ import annotations
 
+import asyncio
 import html as htmllib
 import importlib.util
 import io
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import feedparser
@@ -28,6 +30,7 @@ from global24.sources.base import (
     absolute_url,
     error_text,
     html_to_text,
+    is_known,
     looks_like_image,
     parse_datetime,
     source_display_name,
@@ -190,6 +193,8 @@ def entry_to_item(
             images.append(img)
     lang = (fields.get("title_detail") or {}).get("language") or feed_lang
     extra: dict[str, Any] = {"native_id": str(native_id)}
+    if link and not any((c.get("value") or "") not in captions for c in fields.get("content") or [] if c.get("value")):
+        extra["summary_only"] = True  # no content:encoded or Atom content: the linked page has the article
     tags = [t.get("term") for t in fields.get("tags", []) if t.get("term")]
     if tags:
         extra["tags"] = tags
@@ -347,6 +352,8 @@ def _json_item(
         if first:
             images.append(first)
     extra: dict[str, Any] = {"native_id": native_id}
+    if url and not (_str(raw.get("content_html")) or _str(raw.get("content_text"))):
+        extra["summary_only"] = True
     tags = [t for t in raw.get("tags") or [] if isinstance(t, str)]
     if tags:
         extra["tags"] = tags
@@ -426,7 +433,59 @@ async def collect_feed(
     out.warnings.extend(parsed.warnings)
     if parsed.bozo and parsed.bozo_exception and not parsed.error:
         out.warnings.append(f"feed is malformed but usable: {parsed.bozo_exception}")
+    await fetch_linked_articles(out, fetcher, settings or Settings(), known_urls)
     return out
+
+
+TEASER_WORDS = 150  # a summary-only entry this long is the article already (many feeds put it all there)
+
+
+async def fetch_linked_articles(
+    out: CollectResult, fetcher: Fetches, settings: Settings, known_urls: KnownUrls = None
+) -> None:
+    """Give entries that carry only a short summary the text of the article they link to.
+
+    At most ``feed_fetch_articles`` pages per round, only for links the desk has not stored, through
+    the same fetcher (size caps, politeness, private addresses refused). A page that cannot be
+    fetched or read, or reads shorter than the summary, leaves the entry as the feed gave it, with a
+    warning on the source; the summary is kept in ``extra["summary"]``.
+    """
+    limit = max(0, int(settings.feed_fetch_articles))
+    todo = [
+        k
+        for k, it in enumerate(out.items)
+        if it.extra.get("summary_only") and it.url and len(it.text.split()) < TEASER_WORDS
+        and not is_known(it.url, known_urls)
+    ][:limit]  # fmt: skip
+    if not todo:
+        return
+    from global24.sources.pages import PAGE_ACCEPT, extract_page
+
+    results = await asyncio.gather(*(fetcher.fetch(out.items[k].url or "", accept=PAGE_ACCEPT) for k in todo))
+    out.fetches += len(todo)
+    for k, res in zip(todo, results, strict=True):
+        it = out.items[k]
+        if res.error:
+            out.warnings.append(f"{it.url}: linked article not fetched ({res.error}); kept the feed's summary")
+            continue
+        page = extract_page(res.content, res.headers, res.final_url, max_bytes=settings.fetch_max_bytes)
+        if page.error or len(page.text.split()) <= len(it.text.split()):
+            why = page.error or "no more text than the summary"
+            out.warnings.append(f"{it.url}: linked article not used ({why}); kept the feed's summary")
+            continue
+        images = it.images or (
+            [Image(url=page.image, caption=page.image_caption, credit=page.image_credit)] if page.image else []
+        )
+        out.items[k] = replace(
+            it,
+            text=page.text,
+            html=page.html or it.html,
+            published_at=it.published_at or page.published,
+            author=it.author or page.author,
+            lang=it.lang or page.lang,
+            images=images,
+            extra={**it.extra, "summary": it.text, "text_from": page.url},
+        )
 
 
 def _copy_fetch_state(out: CollectResult, fetched: Any) -> None:
