@@ -209,3 +209,31 @@ def test_other_tools_exports_are_read_by_their_own_names():
     from global24.clustering import item_from_json as cluster_item
 
     assert cluster_item(news, 0).text == news["body"] and cluster_item(x_row, 0).kind == "post"
+
+
+def test_social_archives_as_their_services_export_them():
+    """An X archive's tweets.js and a Mastodon archive's outbox.json are read as they come: one
+    document each, not JSONL; boosts (no text of their own) are left out."""
+    from global24.sources.jsonl import read_jsonl
+
+    tweets, errors = read_jsonl(DATA / "jsonl" / "tweets.js")
+    assert not errors and [t.id for t in tweets] == ["1983412345678901234", "1983498765432109876"]
+    first = tweets[0]
+    assert first.kind == "post" and first.lang == "en" and first.url == "https://x.com/i/web/status/1983412345678901234"
+    assert first.text.startswith("Heavy gunfire since dawn") and "& several roads" in first.text
+    assert first.published_at == datetime(2025, 10, 28, 10, 20, tzinfo=UTC)
+    assert (first.engagement.likes, first.engagement.reposts) == (412, 97)
+    assert first.images[0].url.endswith("raid.jpg") and first.images[0].caption.startswith("Police vehicles")
+
+    toots, errors = read_jsonl((DATA / "jsonl" / "outbox.json").read_bytes())
+    assert not errors and len(toots) == 2
+    storm = toots[0]
+    assert storm.text.startswith("Hurricane Melissa made landfall") and "<p>" not in storm.text
+    assert storm.author == "@harbourwatch@social.example" and storm.source_name == "@harbourwatch@social.example"
+    assert storm.url == "https://social.example/@harbourwatch/115441" and storm.kind == "post"
+    assert (storm.engagement.likes, storm.engagement.reposts) == (58, 21)
+    assert storm.images[0].caption == "Satellite image of the storm over Jamaica"
+    # JSONL is still JSONL, including a first line that is broken
+    jsonl = b'{"id": "a", "text": "one"\n{"id": "b", "text": "two"}\n'
+    items, errors = read_jsonl(jsonl)
+    assert [it.id for it in items] == ["b"] and errors[0].startswith("line 1")

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from global24.models import Engagement, Image, Item, Source
 from global24.settings import Settings
@@ -261,19 +262,147 @@ def iter_jsonl(
         yield number, item, (f"line {number}: " + "; ".join(problems)) if problems else None
 
 
+# ---------------------------------------------------------------- whole-file exports
+
+_ARCHIVE_MAX = 200_000_000  # a whole-document export is parsed in memory: larger ones must be JSONL
+
+
+def archive_rows(head: bytes, read: Any) -> list[dict[str, Any]] | None:
+    """Contract rows of a social archive given as one document, else None (the file is JSONL).
+
+    Read: an X/Twitter archive's ``tweets.js`` (``window.YTD.tweets.part0 = [{"tweet": {…}}, …]``),
+    a Mastodon archive's ``outbox.json`` (ActivityStreams: ``Create`` activities of ``Note`` objects;
+    boosts, which carry no text of their own, are left out) and a plain JSON array of items.
+    ``head`` is the start of the file; ``read()`` returns all of it.
+    """
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start.startswith((b"window.", b"[", b"{")):
+        return None
+    if start.startswith(b"{"):
+        first = start.split(b"\n", 1)[0].strip()
+        try:
+            json.loads(first)
+            return None  # one object a line: JSONL
+        except ValueError:
+            pass
+    data = read()
+    if len(data) > _ARCHIVE_MAX:
+        return None
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("window."):
+        text = text.split("=", 1)[1] if "=" in text else ""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(doc, dict) and isinstance(doc.get("orderedItems"), list):
+        return [row for act in doc["orderedItems"] if (row := _activity_row(act)) is not None]
+    if isinstance(doc, list):
+        return [_tweet_row(d["tweet"]) if isinstance(d, dict) and isinstance(d.get("tweet"), dict) else d for d in doc]
+    return None
+
+
+def _tweet_row(t: dict[str, Any]) -> dict[str, Any]:
+    """One tweet of an X archive as a contract row (the text, the counts, the time, its photos)."""
+    tid = str(t.get("id_str") or t.get("id") or "")
+    media = ((t.get("extended_entities") or t.get("entities") or {}).get("media")) or []
+    images = [
+        {"url": m.get("media_url_https") or m.get("media_url"), "caption": m.get("ext_alt_text")}
+        for m in media
+        if isinstance(m, dict) and m.get("type", "photo") == "photo" and (m.get("media_url_https") or m.get("media_url"))
+    ]
+    row = {
+        **{k: v for k, v in t.items() if k not in ("entities", "extended_entities")},
+        "id": tid,
+        "kind": "post",
+        "url": f"https://x.com/i/web/status/{tid}" if tid else None,
+    }
+    if images:
+        row["images"] = images
+    return row
+
+
+def _activity_row(act: Any) -> dict[str, Any] | None:
+    """A Mastodon ``Create`` activity as a contract row; None for anything else (boosts, deletes)."""
+    if not isinstance(act, dict) or act.get("type") != "Create" or not isinstance(act.get("object"), dict):
+        return None
+    note = act["object"]
+    if not note.get("content") and not note.get("attachment"):
+        return None
+    actor = str(act.get("actor") or note.get("attributedTo") or "")
+    parts = urlsplit(actor)
+    handle = f"@{parts.path.rstrip('/').rsplit('/', 1)[-1]}@{parts.hostname}" if parts.hostname else actor
+    langs = list((note.get("contentMap") or {}).keys())
+    images = [
+        {"url": a.get("url"), "caption": a.get("name")}
+        for a in note.get("attachment") or []
+        if isinstance(a, dict) and str(a.get("mediaType", "")).startswith("image/") and a.get("url")
+    ]
+    return {
+        "id": str(note.get("id") or act.get("id") or ""),
+        "url": note.get("url") or note.get("id"),
+        "kind": "post",
+        "text": note.get("content") or "",
+        "published": note.get("published") or act.get("published"),
+        "lang": langs[0] if langs else None,
+        "author": handle,
+        "source": handle,
+        "images": images,
+        "engagement": {
+            "likes": (note.get("likes") or {}).get("totalItems") if isinstance(note.get("likes"), dict) else None,
+            "reposts": (note.get("shares") or {}).get("totalItems") if isinstance(note.get("shares"), dict) else None,
+        },
+    }
+
+
+def _rows_to_items(
+    rows: list[Any], source: Source | None, items: list[Item], errors: list[str]
+) -> None:
+    for number, d in enumerate(rows, start=1):
+        if not isinstance(d, dict):
+            errors.append(f"item {number}: not a JSON object, skipped")
+            continue
+        d = {k: v for k, v in d.items() if v is not None}
+        if isinstance(d.get("engagement"), dict):
+            d["engagement"] = {k: v for k, v in d["engagement"].items() if v is not None}
+        try:
+            item, problems = item_from_json(d, source)
+        except ValueError as exc:
+            errors.append(f"item {number}: {exc}, skipped")
+            continue
+        except Exception as exc:  # a shape we did not foresee: report it, keep going
+            errors.append(f"item {number}: unreadable item ({type(exc).__name__}: {exc}), skipped")
+            continue
+        items.append(item)
+        if problems:
+            errors.append(f"item {number}: " + "; ".join(problems))
+
+
 def read_jsonl(
     path_or_bytes: str | Path | bytes, source: Source | None = None
 ) -> tuple[list[Item], list[str]]:
-    """All items of a JSONL file or payload, and the problems found (with line numbers)."""
+    """All items of a JSONL file or payload, and the problems found (with line numbers); a social
+    archive given as one document (:func:`archive_rows`) is read item by item."""
     items: list[Item] = []
     errors: list[str] = []
     if isinstance(path_or_bytes, bytes):
+        rows = archive_rows(path_or_bytes[:4096], lambda: path_or_bytes)
+        if rows is not None:
+            _rows_to_items(rows, source, items, errors)
+            return items, errors
         lines: Iterable[str | bytes] = io.BytesIO(path_or_bytes)
         for _n, item, problem in iter_jsonl(lines, source):
             _collect(items, errors, item, problem)
         return items, errors
     try:
         with open(path_or_bytes, "rb") as fh:
+            head = fh.read(4096)
+            fh.seek(0)
+            rows = archive_rows(head, fh.read)
+            if rows is not None:
+                _rows_to_items(rows, source, items, errors)
+                return items, errors
+            fh.seek(0)
             for _n, item, problem in iter_jsonl(fh, source):
                 _collect(items, errors, item, problem)
     except OSError as exc:
