@@ -45,3 +45,17 @@ def test_reactions_quote_posts_that_say_something(tokyo_items, wsettings):
     quoted = [x.text for s in article.sections if s.kind == "reactions" for p in s.paragraphs for x in p]
     assert quoted, "the real post is quoted"
     assert not any("#Trump #Japan #Tokyo" in t for t in quoted), quoted
+
+
+def test_a_place_named_only_after_the_of_of_an_institution_does_not_head_a_section():
+    from global24.writing.headings import heading_for
+
+    passage = [
+        "The quake was centred in the Indian Ocean and opened the longest rupture of the seabed ever observed.",
+        "It measured nearly 800 miles, about the distance from northern California to southern Canada.",
+        "Waves spread across the Bay of Bengal within two hours, said a professor at the University of California.",
+    ]
+    assert heading_for([], set(), "", passages=[passage]) != "California"
+    # named on its own in both, it may
+    alone = [*passage[:2], passage[2].replace("at the University of California", "in California")]
+    assert heading_for([], set(), "", passages=[alone]) == "California"

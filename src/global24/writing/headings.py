@@ -264,13 +264,26 @@ def heading_for(
     persons = _persons(text)
     stale = {t.lower() for h in used for t in h.split()}
     need = min(2, len(texts))
+    # names with an "of" ("University of California", "Bank of England"): what follows the "of" is
+    # not what the name is about
+    spans = [[(e.start, e.end) for e in tx.entities(t) if " of " in e.text] for t in texts]
+
+    def says(p: str, k: int) -> bool:
+        """Sentence ``k`` names ``p`` other than after the "of" of a longer name ("California" in
+        "the University of California" is not about California)."""
+        t = texts[k]
+        return any(
+            not any(a < m.start() and m.end() <= b and " of " in t[a : m.start() + 1] for a, b in spans[k])
+            for m in _occurrences(p, t)
+        )
+
     scored: list[tuple[tuple, str]] = []
     for p in _candidates(texts, names, verbs, lang):
         toks = p.split()
         low = [t.lower() for t in toks]
         if set(low) & _KIN:
             continue
-        cover = sum(bool(_occurrences(p, t)) for t in texts)
+        cover = sum(says(p, k) for k in range(len(texts)))
         if cover < need or not _unquoted(p, texts):
             continue
         if passages and sum(_carried(p, run) for run in passages) * 2 <= len(passages):
