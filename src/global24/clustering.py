@@ -42,7 +42,7 @@ from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
 from global24.settings import Settings
 from global24.sources.base import parse_datetime
-from global24.sources.jsonl import contract_row, dateline_published, not_yet, plain_text
+from global24.sources.jsonl import contract_row, dateline_published, not_yet, outlet_name, plain_text
 from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
 from global24.text import lang_code
 from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
@@ -363,8 +363,8 @@ def item_from_json(row: dict[str, Any], seq: int) -> Item:
         published = dateline_published(text)
     return Item(
         id=str(row.get("id")),
-        source_id=str(row.get("source") or ""),
-        source_name=str(row.get("source") or "") or None,
+        source_id=outlet_name(row.get("source")) or "",
+        source_name=outlet_name(row.get("source")),
         kind=str(row.get("kind") or "article"),
         url=row.get("url") if isinstance(row.get("url"), str) else None,
         title=row.get("title") if isinstance(row.get("title"), str) else None,

@@ -237,3 +237,16 @@ def test_social_archives_as_their_services_export_them():
     jsonl = b'{"id": "a", "text": "one"\n{"id": "b", "text": "two"}\n'
     items, errors = read_jsonl(jsonl)
     assert [it.id for it in items] == ["b"] and errors[0].startswith("line 1")
+
+
+def test_a_source_given_as_a_link_is_credited_to_its_site():
+    """Feed readers export the feed's URL as the source: the outlet is its site, and two feeds of
+    one site are one outlet."""
+    from global24.clustering import item_from_json as cluster_item
+
+    a, _ = item_from_json({"id": "a", "text": "x", "source": "https://www.example.org/rss.xml"})
+    b, _ = item_from_json({"id": "b", "text": "x", "source": "http://example.org/world/feed"})
+    assert a.source_name == b.source_name == "example.org" and a.source_id == b.source_id
+    assert item_from_json({"id": "c", "text": "x", "source": "Example Daily"})[0].source_name == "Example Daily"
+    assert cluster_item({"id": "a", "text": "x", "source": "https://www.example.org/rss.xml"}, 0).source_id == "example.org"
+    assert cluster_item({"id": "a", "text": "x", "source": 7}, 0).source_id == "7"

@@ -25,6 +25,7 @@ from global24.sources.base import (
     Fetches,
     KnownUrls,
     ParseResult,
+    host_of,
     html_to_text,
     parse_datetime,
     to_int,
@@ -102,7 +103,7 @@ def item_from_json(d: dict[str, Any], source: Source | None = None) -> tuple[Ite
     if not isinstance(text, str):
         raise ValueError("'text' is required (a string)")
     text = plain_text(text)
-    source_name = d.get("source") if isinstance(d.get("source"), str) else None
+    source_name = outlet_name(d.get("source"))
     # Items of a configured source belong to it; in a bare file each named outlet is its own source,
     # and an item naming none gets "" so the caller can attach it to the file's source.
     if source is not None:
@@ -179,6 +180,20 @@ def plain_text(text: str) -> str:
     """An item's text as the contract has it, plain: markup read as HTML (tags dropped, blocks made
     paragraphs, entities decoded), so no "<p>" or "&amp;" reaches a sentence or a citation."""
     return html_to_text(text) if _MARKUP.search(text) else text
+
+
+def outlet_name(value: Any) -> str | None:
+    """The outlet a row's ``source`` names: as written, or the site of a link given there (feed
+    readers export the feed's URL: "https://www.example.org/rss.xml" is example.org)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # an export that numbers its outlets
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if value.lower().startswith(("http://", "https://")):
+        host = host_of(value)
+        return host.removeprefix("www.") or value
+    return value
 
 
 FUTURE_SLACK = timedelta(hours=2)  # clocks and time zones a feed may get wrong
