@@ -317,3 +317,29 @@ def test_a_copy_never_points_at_an_original_whose_store_failed(tmp_path):
     desk.ingest(None, [original], when)  # the wire item, stored on the next round, is the copy now
     assert desk.store.get_item("wire-1").duplicate_of == "copy-1"
     desk.close()
+
+
+def test_an_article_fetched_for_a_summary_is_not_overwritten_by_the_summary_next_round(tmp_path):
+    desk = Desk(load_settings(env={"GLOBAL24_DB_URL": f"sqlite:///{tmp_path / 's.db'}"}))
+    when = datetime(2025, 10, 28, 18, tzinfo=UTC)
+    teaser = "The night ferry between the two harbours will run again from March…"
+    full = (
+        "The night ferry between the two harbours will run again from March, its operator confirmed on "
+        "Tuesday, after a winter without late sailings. Fares will stay at last year's level."
+    )
+    url = "https://atlas.example/ferry"
+    first = Item(
+        id="ferry", source_id="s", url=url, text=full, published_at=when,
+        extra={"summary_only": True, "summary": teaser, "text_from": url},
+    )  # fmt: skip
+    desk.ingest(None, [first])
+    again = Item(id="ferry", source_id="s", url=url, text=teaser, published_at=when, extra={"summary_only": True})
+    desk.ingest(None, [again])
+    stored = next(it for it in desk.store.iter_all_items() if it.url == url)
+    assert stored.text == full and stored.extra["text_from"] == url and stored.extra["summary"] == teaser
+    # an entry with its own text is updated as before
+    desk.ingest(None, [Item(id="bridge", source_id="s", text="Bridge approved.", published_at=when)])
+    desk.ingest(None, [Item(id="bridge", source_id="s", text="Bridge approved on Monday.", published_at=when)])
+    texts = {it.text for it in desk.store.iter_all_items()}
+    assert "Bridge approved on Monday." in texts and "Bridge approved." not in texts
+    desk.close()

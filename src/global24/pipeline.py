@@ -13,7 +13,7 @@ import contextlib
 import logging
 import pickle
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,7 @@ class Desk:
         if by_time:  # an item normalize gave up on may still carry a naive time
             normalized.sort(key=lambda it: _aware(it.published_at or now))
         known = self.store.existing_ids(it.id for it in normalized)
+        normalized = self._keep_fetched_articles(normalized, known)
         out: list[Item] = []
         checked: list[str] = []
         for it in normalized:
@@ -131,6 +132,28 @@ class Desk:
             raise
         report.inserted, report.updated = res.inserted, res.updated
         return report
+
+    def _keep_fetched_articles(self, items: list[Item], known: set[str]) -> list[Item]:
+        """A feed that gives only summaries sends the summary again every round: a stored item whose
+        text came from its linked article (``feeds.fetch_linked_articles``) keeps that text."""
+        again = [it.id for it in items if it.id in known and it.extra.get("summary_only")]
+        if not again:
+            return items
+        stored = {it.id: it for it in self.store.get_items(again)}
+        out = []
+        for it in items:
+            old = stored.get(it.id)
+            if old is not None and old.extra.get("text_from") and "text_from" not in it.extra:
+                it = replace(
+                    it,
+                    text=old.text,
+                    html=old.html,
+                    images=it.images or old.images,
+                    author=it.author or old.author,
+                    extra={**it.extra, "summary": it.text, "text_from": old.extra["text_from"]},
+                )
+            out.append(it)
+        return out
 
     def known_url(self, url: str) -> bool:
         from global24.normalize import canonical_url
