@@ -227,6 +227,6 @@ def test_language_tags_as_exports_write_them_become_iso_639_1():
         "Français": "fr", "日本語": "ja", "Ελληνικά": "el", "עברית": "he", "हिन्दी": "hi",  # endonyms
     }  # fmt: skip
     assert {tag: lang_code(tag) for tag in cases} == cases
-    for nothing in ("", "  ", "und", "klingon speech", None, 42):
+    for nothing in ("", "  ", "und", "klingon speech", None, 42, ["en"], {"code": "en"}):
         assert lang_code(nothing) is None
     assert lang_code("yue") == "yue"  # a code without a two-letter form stays as it is

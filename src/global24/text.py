@@ -238,13 +238,16 @@ def _language_names() -> dict[str, str]:
     return names
 
 
-@lru_cache(maxsize=256)
 def lang_code(tag: object) -> str | None:
     """A language tag as ISO 639-1 ("en"), from what exports and archives write: BCP 47 ("pt-BR",
     "fr_FR", "zh-Hant"), ISO 639-2 ("eng", "fre"), withdrawn codes ("iw") or a language's name in
-    English or in itself ("English", "arabic", "Français"). None when it names no language."""
-    if not isinstance(tag, str):
-        return None
+    English or in itself ("English", "arabic", "Français"). None when it names no language (or is
+    not a string: a list or an object in a file's ``lang`` is a bad optional field, not a bad line)."""
+    return _lang_code(tag) if isinstance(tag, str) else None
+
+
+@lru_cache(maxsize=256)
+def _lang_code(tag: str) -> str | None:
     t = tag.strip().lower().replace("_", "-")
     if not t or t in ("und", "mul", "zxx", "xx"):
         return None

@@ -219,6 +219,7 @@ def test_social_archives_as_their_services_export_them():
     tweets, errors = read_jsonl(DATA / "jsonl" / "tweets.js")
     assert not errors and [t.id for t in tweets] == ["1983412345678901234", "1983498765432109876"]
     first = tweets[0]
+    assert first.source_name is None and not first.source_id  # its "source" is the app it was sent from
     assert first.kind == "post" and first.lang == "en" and first.url == "https://x.com/i/web/status/1983412345678901234"
     assert first.text.startswith("Heavy gunfire since dawn") and "& several roads" in first.text
     assert first.published_at == datetime(2025, 10, 28, 10, 20, tzinfo=UTC)

@@ -193,7 +193,8 @@ def entry_to_item(
             images.append(img)
     lang = (fields.get("title_detail") or {}).get("language") or feed_lang
     extra: dict[str, Any] = {"native_id": str(native_id)}
-    if link and not any((c.get("value") or "") not in captions for c in fields.get("content") or [] if c.get("value")):
+    own_body = any(c.get("value") and c.get("value") not in captions for c in fields.get("content") or [])
+    if link and not own_body:
         extra["summary_only"] = True  # no content:encoded or Atom content: the linked page has the article
     tags = [t.get("term") for t in fields.get("tags", []) if t.get("term")]
     if tags:

@@ -2,9 +2,10 @@
 
 ``{"id", "url"?, "source", "kind", "title"?, "text", "published"?, "lang"?,
 "author"?, "engagement"?, "images"?}``; only ``id`` and ``text`` are required (a
-``title`` stands in for a missing text) and extra keys are kept in ``Item.extra``. A malformed line is reported with its
-line number and skipped; the rest is imported. This is also how converted
-X/Twitter archives or GDELT extracts come in.
+``title`` stands in for a missing text) and extra keys are kept in ``Item.extra``.
+A malformed line is reported with its line number and skipped; the rest is
+imported. This is also how converted X/Twitter archives or GDELT extracts come
+in, and X's and Mastodon's own archive files (:func:`archive_rows`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -282,7 +283,7 @@ def iter_jsonl(
 _ARCHIVE_MAX = 200_000_000  # a whole-document export is parsed in memory: larger ones must be JSONL
 
 
-def archive_rows(head: bytes, read: Any) -> list[dict[str, Any]] | None:
+def archive_rows(head: bytes, read: Callable[[], bytes]) -> list[dict[str, Any]] | None:
     """Contract rows of a social archive given as one document, else None (the file is JSONL).
 
     Read: an X/Twitter archive's ``tweets.js`` (``window.YTD.tweets.part0 = [{"tweet": {…}}, …]``),
@@ -326,8 +327,8 @@ def _tweet_row(t: dict[str, Any]) -> dict[str, Any]:
         for m in media
         if isinstance(m, dict) and m.get("type", "photo") == "photo" and (m.get("media_url_https") or m.get("media_url"))
     ]
-    row = {
-        **{k: v for k, v in t.items() if k not in ("entities", "extended_entities")},
+    row = {  # a tweet's own "source" is the app it was sent from ("Twitter Web App"), not an outlet
+        **{k: v for k, v in t.items() if k not in ("entities", "extended_entities", "source")},
         "id": tid,
         "kind": "post",
         "url": f"https://x.com/i/web/status/{tid}" if tid else None,

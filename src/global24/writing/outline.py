@@ -23,7 +23,7 @@ import numpy as np
 
 from global24 import text as tx
 from global24.writing.differ import find_disagreements
-from global24.writing.evidence import VERB_CUE, Evidence, Unit, informative, mmr
+from global24.writing.evidence import CAPTION_WORDS, VERB_CUE, Evidence, Unit, informative, mmr
 from global24.writing.headings import _TITLE_WORDS, heading_for, heading_supported, verbish_words
 from global24.writing.labels import join_names, label
 from global24.writing.planned import Outline, Planned, PlannedSection
@@ -458,7 +458,7 @@ def _lower_first(ev: Evidence, text: str) -> str:
 def _caption(u: Unit) -> bool:
     """A photo caption or a list line the page kept as text ("Ambulances at Russell Square, London
     after the July 7, 2005 bombings."): short, English, and without a verb to tell anything."""
-    return u.lang == "en" and u.words <= 20 and not VERB_CUE.search(u.text)
+    return u.lang == "en" and u.words <= CAPTION_WORDS and not VERB_CUE.search(u.text)
 
 
 def _names_within(name: str, other: str) -> bool:
