@@ -25,7 +25,13 @@ rows are read as Item JSONL by the contract reader ``global24 cluster`` uses (ti
 lang and source count where present), with the gold story in ``gold`` (or ``label``, ``cluster``,
 ``story``, ``topic``).
 
-    .venv/bin/python bench/cluster.py [DATA_DIR | FILE.jsonl ...] [--no-ceiling] [--scale]
+``--mds [FILE]`` also runs a multi-document summarisation set (default
+``../shared/data/mds/multiling2011.jsonl``: WikiNews topics of full articles) as one stream of long
+articles in date order, with the desk's gold: a topic's articles are one story until it goes quiet for
+longer than the 72 h window (:func:`mds_stream`). The googlenews items are titles and snippets; this is
+the check on full-length articles, and on a cold start (a few dozen items, so the IDF is still young).
+
+    .venv/bin/python bench/cluster.py [DATA_DIR | FILE.jsonl ...] [--no-ceiling] [--scale] [--mds [FILE]]
 """
 
 from __future__ import annotations
@@ -220,11 +226,50 @@ def scale_run(rows: list[dict], days: float = 2.0, per_day: int = 100_000) -> di
     }
 
 
+MDS_DEFAULT = ROOT.parent / "shared/data/mds/multiling2011.jsonl"
+
+
+def mds_stream(path: Path, window_hours: float = 72.0) -> list[dict]:
+    """A multi-document summarisation set (one topic a line, its full articles in ``items``) as one
+    stream of long articles in date order, the date read from each article's dateline as the desk reads
+    it. Gold: a topic's articles are one story while they keep coming, split where the topic goes
+    quiet for longer than the desk's window (72 h); a topic that runs over years is several stories
+    to a desk, not one."""
+    from global24.sources.jsonl import dateline_published
+
+    rows = []
+    for line in path.open(encoding="utf-8"):
+        topic = json.loads(line) if line.strip() else None
+        if not isinstance(topic, dict):
+            continue
+        for it in topic.get("items") or []:
+            when = dateline_published(it.get("text") or "")
+            if when is not None:
+                rows.append({**it, "published": when.isoformat(), "_topic": topic.get("topic"), "_when": when})
+    rows.sort(key=lambda r: (r["_when"], r["id"]))
+    last: dict = {}
+    for r in rows:
+        prev = last.get(r["_topic"])
+        fresh = prev is None or (r["_when"] - prev[0]).total_seconds() > window_hours * 3600
+        story = f"{r['_topic']}-{r['_when']:%Y%m%d}" if fresh else prev[1]
+        last[r["_topic"]] = (r["_when"], story)
+        r["gold"] = story
+    return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data", nargs="*", type=Path, help="folder with the clustering JSONL files, or files")
     ap.add_argument("--no-ceiling", action="store_true", help="skip the scikit-learn runs (slow)")
     ap.add_argument("--scale", action="store_true", help="also measure memory on a 48 h stream at 100k/day")
+    ap.add_argument(
+        "--mds",
+        type=Path,
+        nargs="?",
+        const=MDS_DEFAULT,
+        help="also cluster a multi-document summarisation set (MultiLing JSONL: topics of full articles) "
+        "as one stream of long articles in date order",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/cluster.json")
     args = ap.parse_args()
     given = args.data or [p for p in DEFAULTS if p.is_dir()][:1]
@@ -235,11 +280,7 @@ def main() -> int:
             paths += sorted(p for p in d.glob("*.jsonl") if p.name not in FILES)
         elif d.is_file():
             paths.append(d)
-    if not paths:
-        print("bench/cluster: data not found (looked in", ", ".join(map(str, DEFAULTS)), "); skipping")
-        return 0
-    results: dict = {"files": {}}
-    table = []
+    streams: list[tuple[str, list[dict]]] = []
     for path in paths:
         rows = []
         for line in path.open(encoding="utf-8"):
@@ -252,6 +293,19 @@ def main() -> int:
         if not rows:
             print(f"skip {path.name}: no line with an item and its gold story", file=sys.stderr)
             continue
+        streams.append((path.name, rows))
+    if args.mds is not None:
+        if args.mds.is_file():
+            streams.append(("multiling-long", mds_stream(args.mds)))
+        else:
+            print(f"bench/cluster: no MDS set at {args.mds}; skipping it", file=sys.stderr)
+    if not streams:
+        print("bench/cluster: data not found (looked in", ", ".join(map(str, DEFAULTS)), "); skipping")
+        return 0
+    results: dict = {"files": {}}
+    table = []
+    for name_of_file, rows in streams:
+        path = Path(name_of_file)
         gold = [gold_of(r) for r in rows]
         labels, arrival, stats = run_global24(rows)
         _, _, traced = run_global24(rows, trace=True)
