@@ -71,6 +71,7 @@ bench: $(DEV_STAMP) $(SYS_STAMP)
 	$(PY) bench/cluster.py
 	$(PY) bench/summarize.py
 	$(PY) bench/grounding.py
+	$(PY) bench/write_scale.py --sizes 10,20,40
 	$(PY) bench/serve.py
 
 clean:

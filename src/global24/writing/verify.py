@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from global24 import text as tx
 from global24.models import Article, Item, Section, Sentence
@@ -86,6 +87,18 @@ def _date_found(d: tx.DateMention, src_dates: list[tx.DateMention], published: l
     return False
 
 
+# A source's figures and dates, read once per source text: an article checks dozens of sentences
+# against the same few items, and reading a long item's figures costs milliseconds each time.
+@lru_cache(maxsize=256)
+def _source_numbers(text: str) -> tuple[tx.Quantity, ...]:
+    return tuple(tx.numbers(text))
+
+
+@lru_cache(maxsize=256)
+def _source_dates(text: str) -> tuple[tx.DateMention, ...]:
+    return tuple(tx.dates(text))
+
+
 def check_sentence(sentence: Sentence, items: dict[str, Item], min_support: float = 0.6) -> Check:
     """Run the four grounding checks on one sentence."""
     if not sentence.citations:
@@ -106,7 +119,7 @@ def check_sentence(sentence: Sentence, items: dict[str, Item], min_support: floa
     hay = _norm(hay_text)
     hay_words = set(re.findall(r"[\w.&-]+", hay)) | {w.rstrip(".") for w in re.findall(r"[\w.&-]+", hay)}
 
-    src_q = [q for it in cited for q in tx.numbers((it.title or "") + "\n" + it.text)]
+    src_q = [q for it in cited for q in _source_numbers((it.title or "") + "\n" + it.text)]
     src_vals = _values(src_q)
     raw = {q.text.lower().replace(",", "") for q in src_q}
     for q in tx.numbers(claim):
@@ -114,7 +127,7 @@ def check_sentence(sentence: Sentence, items: dict[str, Item], min_support: floa
             continue
         if not (_values([q]) & src_vals) and q.text.lower().replace(",", "") not in raw:
             return Check(False, f"figure '{q.text}' is not in the cited sources", "number")
-    src_dates = [d for it in cited for d in tx.dates((it.title or "") + "\n" + it.text)]
+    src_dates = [d for it in cited for d in _source_dates((it.title or "") + "\n" + it.text)]
     published = [it.published_at for it in cited if it.published_at]
     for d in tx.dates(claim):
         if not _date_found(d, src_dates, published):
