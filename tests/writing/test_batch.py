@@ -14,6 +14,12 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "writing"
 RIO = DATA / "rio-items.jsonl"
 
 
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    """``rows`` written to ``path`` as Item JSONL, one object a line."""
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
 def test_read_items_keeps_extra_keys_and_reports_bad_lines(tmp_path):
     p = tmp_path / "items.jsonl"
     p.write_text(
@@ -120,8 +126,7 @@ def test_syndicated_copies_in_a_file_are_marked_as_the_desk_marks_them(tmp_path)
     near = original | {"id": "near", "source": "Near Desk", "text": original["text"].replace(".", ";", 1)}
     named = rows[0] | {"id": "named", "duplicate_of": rows[1]["id"]}
     bogus = rows[2] | {"id": "bogus", "duplicate_of": "no-such-item"}
-    p = tmp_path / "items.jsonl"
-    p.write_text("".join(json.dumps(r) + "\n" for r in [*rows, copy, near, named, bogus]))
+    p = _jsonl(tmp_path / "items.jsonl", [*rows, copy, near, named, bogus])
     items = {it.id: it for it in read_items_jsonl(p)[0]}
     assert items["copy"].duplicate_of == original["id"]
     assert items["near"].duplicate_of == original["id"]
@@ -143,8 +148,7 @@ def test_a_summary_leaves_out_plans_later_reports_overtook(tmp_path, wsettings):
          "text": "The ceasefire between Pakistan and Afghanistan held on Friday after the Istanbul talks, officials "
                  "on both sides of the border said. Trade through the Torkham crossing stayed closed."},
     ]  # fmt: skip
-    p = tmp_path / "items.jsonl"
-    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    p = _jsonl(tmp_path / "items.jsonl", rows)
     summary = summarize_jsonl(p, 200, wsettings)
     assert "agreed on Thursday to keep their ceasefire" in summary
     assert "is planned for later in the week" not in summary
@@ -172,8 +176,7 @@ def test_a_file_of_headlines_only_is_written_from_its_titles(tmp_path, wsettings
         {"id": "c", "source": "West Desk", "published": "2025-10-28T07:00:00Z",
          "title": "Freeman's homer in the 18th inning wins Game 3 for the Dodgers"},
     ]  # fmt: skip
-    p = tmp_path / "titles.jsonl"
-    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    p = _jsonl(tmp_path / "titles.jsonl", rows)
     items, errors = read_items_jsonl(p)
     assert not errors and [it.text for it in items] == ["", "", ""]
     out = tmp_path / "a.json"
@@ -215,8 +218,7 @@ def test_a_summary_shorter_than_any_sentence_is_the_headline_when_that_fits(tmp_
          "text": "Federal Reserve Chair Jerome Powell said after the rate decision on Wednesday that a further "
                  "cut in December was not a foregone conclusion, far from it."},
     ]  # fmt: skip
-    p = tmp_path / "fed.jsonl"
-    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    p = _jsonl(tmp_path / "fed.jsonl", rows)
     short = summarize_jsonl(p, 10, wsettings)
     assert short in {r["title"] for r in rows}
     assert summarize_jsonl(p, 3, wsettings) == ""  # nothing that short: nothing rather than a cut sentence
