@@ -40,9 +40,10 @@ from typing import Any
 from global24 import crosslingual, features
 from global24.merging import CONSOLIDATE_EVERY, REVIEW_EVERY, StoryMerging
 from global24.models import Engagement, Item, Story
+from global24.normalize import not_yet
 from global24.settings import Settings
 from global24.sources.base import parse_datetime
-from global24.sources.jsonl import contract_row, dateline_published, not_yet, outlet_name, plain_text
+from global24.sources.jsonl import contract_row, dateline_published, outlet_name, plain_text
 from global24.stories import ENTITY_PROBE, Assignment, StoryIndex, StoryState, _hours, _lang, closeness
 from global24.text import lang_code
 from global24.vectors import OnlineIdf, SparseVector, dot, heaviest_first, tfidf
@@ -361,10 +362,11 @@ def item_from_json(row: dict[str, Any], seq: int) -> Item:
     text = plain_text(row["text"]) if isinstance(row.get("text"), str) else ""
     if published is None:
         published = dateline_published(text)
+    outlet = outlet_name(row.get("source"))
     return Item(
         id=str(row.get("id")),
-        source_id=outlet_name(row.get("source")) or "",
-        source_name=outlet_name(row.get("source")),
+        source_id=outlet or "",
+        source_name=outlet,
         kind=str(row.get("kind") or "article"),
         url=row.get("url") if isinstance(row.get("url"), str) else None,
         title=row.get("title") if isinstance(row.get("title"), str) else None,

@@ -272,6 +272,12 @@ def detect_language(text: str) -> str | None:
     return lang
 
 
+def not_yet(dt: datetime, now: datetime | None = None) -> bool:
+    """Later than now (by more than two hours' slack for clocks and zones a source gets wrong): no item
+    can have been published then, and one that says so would move a stream's clock past every story."""
+    return dt > (now or utcnow()) + _LATEST_SANE
+
+
 def utc(dt: datetime | None, now: datetime | None = None) -> datetime | None:
     """A time in UTC; None for times before 1995 or more than two hours in the future."""
     if dt is None:
@@ -279,8 +285,7 @@ def utc(dt: datetime | None, now: datetime | None = None) -> datetime | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     dt = dt.astimezone(UTC)
-    now = now or utcnow()
-    if dt < _EARLIEST_SANE or dt > now + _LATEST_SANE:
+    if dt < _EARLIEST_SANE or not_yet(dt, now):
         return None
     return dt
 

@@ -14,12 +14,13 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from global24.models import Engagement, Image, Item, Source
+from global24.normalize import not_yet
 from global24.settings import Settings
 from global24.sources.base import (
     CollectResult,
@@ -197,15 +198,6 @@ def outlet_name(value: Any) -> str | None:
     return value
 
 
-FUTURE_SLACK = timedelta(hours=2)  # clocks and time zones a feed may get wrong
-
-
-def not_yet(published: datetime) -> bool:
-    """Later than now (with :data:`FUTURE_SLACK`): no item can have been published then, and one that
-    says so would move a stream's clock past every story it has (a wrong zone, a typo'd year)."""
-    return published > datetime.now(UTC) + FUTURE_SLACK
-
-
 def dateline_published(text: str) -> datetime | None:
     """Noon UTC of the day an undated item's text gives on its opening line (``text.leading_date``).
 
@@ -264,18 +256,20 @@ def iter_jsonl(
         except (ValueError, RecursionError) as exc:
             yield number, None, f"line {number}: invalid JSON ({str(exc)[:120]}), skipped"
             continue
-        if not isinstance(d, dict):
-            yield number, None, f"line {number}: not a JSON object, skipped"
-            continue
-        try:
-            item, problems = item_from_json(d, source)
-        except ValueError as exc:
-            yield number, None, f"line {number}: {exc}, skipped"
-            continue
-        except Exception as exc:  # a shape we did not foresee: report the line, keep going
-            yield number, None, f"line {number}: unreadable item ({type(exc).__name__}: {exc}), skipped"
-            continue
-        yield number, item, (f"line {number}: " + "; ".join(problems)) if problems else None
+        yield number, *_read_object(d, f"line {number}", source)
+
+
+def _read_object(d: Any, where: str, source: Source | None) -> tuple[Item | None, str | None]:
+    """(item or None, problem or None) for one parsed JSON value of a file; never raises."""
+    if not isinstance(d, dict):
+        return None, f"{where}: not a JSON object, skipped"
+    try:
+        item, problems = item_from_json(d, source)
+    except ValueError as exc:
+        return None, f"{where}: {exc}, skipped"
+    except Exception as exc:  # a shape we did not foresee: report it, keep going
+        return None, f"{where}: unreadable item ({type(exc).__name__}: {exc}), skipped"
+    return item, (f"{where}: " + "; ".join(problems)) if problems else None
 
 
 # ---------------------------------------------------------------- whole-file exports
@@ -375,23 +369,11 @@ def _rows_to_items(
     rows: list[Any], source: Source | None, items: list[Item], errors: list[str]
 ) -> None:
     for number, d in enumerate(rows, start=1):
-        if not isinstance(d, dict):
-            errors.append(f"item {number}: not a JSON object, skipped")
-            continue
-        d = {k: v for k, v in d.items() if v is not None}
-        if isinstance(d.get("engagement"), dict):
-            d["engagement"] = {k: v for k, v in d["engagement"].items() if v is not None}
-        try:
-            item, problems = item_from_json(d, source)
-        except ValueError as exc:
-            errors.append(f"item {number}: {exc}, skipped")
-            continue
-        except Exception as exc:  # a shape we did not foresee: report it, keep going
-            errors.append(f"item {number}: unreadable item ({type(exc).__name__}: {exc}), skipped")
-            continue
-        items.append(item)
-        if problems:
-            errors.append(f"item {number}: " + "; ".join(problems))
+        if isinstance(d, dict):  # the rows made from an archive leave what it lacks as None
+            d = {k: v for k, v in d.items() if v is not None}
+            if isinstance(d.get("engagement"), dict):
+                d["engagement"] = {k: v for k, v in d["engagement"].items() if v is not None}
+        _collect(items, errors, *_read_object(d, f"item {number}", source))
 
 
 def read_jsonl(
